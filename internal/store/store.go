@@ -1,0 +1,82 @@
+// Package store defines the Store interface that the GraphQL layer and the
+// HTTP handlers read through. Two implementations answer it identically:
+// store/memory (the embedded default) and store/postgis; store/storetest
+// holds the one conformance suite both must pass.
+package store
+
+import (
+	"context"
+
+	"github.com/paulmach/orb"
+
+	"github.com/serasi/serasi/internal/domain"
+)
+
+// Limits that every implementation enforces the same way.
+const (
+	MaxPageSize     = 500      // Page.Limit above this is EINVALID
+	MaxRadiusMeters = 50_000.0 // Near.RadiusMeters above this is EINVALID
+	MaxNearest      = 100      // NearestProjects limit above this is EINVALID
+	DefaultNearest  = 10
+)
+
+// Store reads the program's data. Every method returns *domain.Error values
+// for the caller's mistakes (EINVALID) and for missing records (ENOTFOUND);
+// any other error is internal. Slices are never shared with the store's own
+// state: callers may keep or change them.
+//
+// Filters are validated by the store (see Validate* in this package) so both
+// implementations refuse the same input with the same message.
+type Store interface {
+	// Kecamatans returns the 8 kecamatan ordered by code.
+	Kecamatans(ctx context.Context) ([]domain.Kecamatan, error)
+	// Kecamatan returns one kecamatan, or ENOTFOUND.
+	Kecamatan(ctx context.Context, code string) (domain.Kecamatan, error)
+
+	// Kelurahans returns the kelurahan matching f ordered by code.
+	// EINVALID for a bad bbox or geometry.
+	Kelurahans(ctx context.Context, f domain.KelurahanFilter) ([]domain.Kelurahan, error)
+	// Kelurahan returns one kelurahan, or ENOTFOUND.
+	Kelurahan(ctx context.Context, code string) (domain.Kelurahan, error)
+	// KelurahansByCodes returns the kelurahan with the given codes in the
+	// order asked; unknown codes are skipped (dataloaders match by code).
+	KelurahansByCodes(ctx context.Context, codes []string) ([]domain.Kelurahan, error)
+	// KelurahanAt returns the kelurahan whose polygon covers p (boundary
+	// included). Where the simplified source polygons overlap, the kelurahan
+	// with the lowest code wins. ENOTFOUND when no polygon covers p (the sea,
+	// a sliver gap, outside the city); EINVALID for a point out of range.
+	KelurahanAt(ctx context.Context, p orb.Point) (domain.Kelurahan, error)
+
+	// Forums returns the forums matching f ordered by id.
+	Forums(ctx context.Context, f domain.ForumFilter) ([]domain.Forum, error)
+	// Forum returns one forum, or ENOTFOUND.
+	Forum(ctx context.Context, id string) (domain.Forum, error)
+	// ForumsByIDs returns the forums with the given ids; unknown ids are skipped.
+	ForumsByIDs(ctx context.Context, ids []string) ([]domain.Forum, error)
+
+	// Projects returns one page of the projects matching f in order o. The
+	// zero order is by id, or by distance when f.Near is set; ties go by id.
+	// EINVALID for a bad filter, order or page.
+	Projects(ctx context.Context, f domain.ProjectFilter, o domain.ProjectOrder, p domain.Page) (domain.ProjectPage, error)
+	// Project returns one project, or ENOTFOUND.
+	Project(ctx context.Context, id string) (domain.Project, error)
+	// NearestProjects returns up to limit projects nearest to p (geodesic
+	// distance to the nearest point of the geometry), nearest first, ties by
+	// id. An empty kinds list means every kind. EINVALID for a bad point or a
+	// limit outside 1..MaxNearest.
+	NearestProjects(ctx context.Context, p orb.Point, limit int, kinds []domain.ProjectKind) ([]domain.ProjectHit, error)
+	// ProjectStats groups the projects matching f by the given dimensions
+	// (none: one row of totals), ordered by the dimension keys in the order given.
+	ProjectStats(ctx context.Context, f domain.ProjectFilter, by []domain.StatsDimension) ([]domain.StatsRow, error)
+
+	// Activities returns one page of the activities matching f, ordered by
+	// date then id.
+	Activities(ctx context.Context, f domain.ActivityFilter, p domain.Page) (domain.ActivityPage, error)
+	// Activity returns one activity, or ENOTFOUND.
+	Activity(ctx context.Context, id string) (domain.Activity, error)
+
+	// Ping reports whether the store can answer (the database is reachable).
+	Ping(ctx context.Context) error
+	// Close releases the store's resources.
+	Close() error
+}
