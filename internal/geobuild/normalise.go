@@ -1,0 +1,283 @@
+// Package geobuild builds the files of geodata/: it normalises the shared
+// kelurahan boundaries, dissolves them into kecamatan, generates the
+// illustrative program data, and generates synthetic projects for
+// benchmarks.
+package geobuild
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+
+	"github.com/paulmach/orb"
+	"github.com/paulmach/orb/encoding/wkb"
+	"github.com/paulmach/orb/planar"
+	sf "github.com/peterstace/simplefeatures/geom"
+
+	"github.com/serasi/serasi/internal/dataset"
+	"github.com/serasi/serasi/internal/domain"
+	"github.com/serasi/serasi/internal/geodesy"
+	"github.com/serasi/serasi/internal/spatial"
+)
+
+// MinHoleSqM is the smallest interior hole kept when kelurahan are
+// dissolved into kecamatan. The source polygons were simplified one by one,
+// so neighbours leave thin sliver gaps that become holes in the union; the
+// largest of them is far below this, while a real enclave would be far
+// above it.
+const MinHoleSqM = 10_000
+
+// kecamatanNames are the eight kecamatan of Kota Baubau. The kelurahan file
+// carries only codes; the names come from the kecamatan-level file of the
+// same source (see /work/shared/data/README.md).
+var kecamatanNames = map[string]string{
+	"74.72.01": "Betoambari",
+	"74.72.02": "Wolio",
+	"74.72.03": "Sorawolio",
+	"74.72.04": "Bungi",
+	"74.72.05": "Kokalukuna",
+	"74.72.06": "Murhum",
+	"74.72.07": "Lea-Lea",
+	"74.72.08": "Batupoaro",
+}
+
+// Normalised is the result of Normalise.
+type Normalised struct {
+	Kecamatans []domain.Kecamatan // ordered by code
+	Kelurahans []domain.Kelurahan // ordered by code
+	// DroppedHoles counts the sliver holes removed from the dissolved
+	// kecamatan, DroppedHoleSqM is their total area and LargestHoleSqM the
+	// area of the largest.
+	DroppedHoles   int
+	DroppedHoleSqM float64
+	LargestHoleSqM float64
+}
+
+// sourceFeature is one feature of the shared source file.
+type sourceFeature struct {
+	Type       string          `json:"type"`
+	Geometry   json.RawMessage `json:"geometry"`
+	Properties struct {
+		Kode string  `json:"kode"`
+		Nama string  `json:"nama"`
+		Lat  float64 `json:"lat"`
+		Lng  float64 `json:"lng"`
+	} `json:"properties"`
+}
+
+// Normalise reads the shared kelurahan source (a FeatureCollection with
+// properties kode, nama, lat, lng and clockwise rings) and returns the
+// kelurahan with rounded, counter-clockwise, validated geometry and planar
+// centroids, and the kecamatan dissolved from them.
+func Normalise(src []byte) (*Normalised, error) {
+	var fc struct {
+		Type     string          `json:"type"`
+		Features []sourceFeature `json:"features"`
+	}
+	if err := json.Unmarshal(src, &fc); err != nil {
+		return nil, fmt.Errorf("geobuild: source: %w", err)
+	}
+	if fc.Type != "FeatureCollection" {
+		return nil, fmt.Errorf("geobuild: source: type is %q, want FeatureCollection", fc.Type)
+	}
+	n := &Normalised{}
+	seen := map[string]bool{}
+	for i, f := range fc.Features {
+		code, name := f.Properties.Kode, f.Properties.Nama
+		fail := func(format string, args ...any) error {
+			return fmt.Errorf("geobuild: source feature %d (%s %s): %s", i, code, name, fmt.Sprintf(format, args...))
+		}
+		if seen[code] || code == "" {
+			return nil, fail("missing or duplicate kode")
+		}
+		seen[code] = true
+		kec := domain.KecamatanCodeOf(code)
+		if _, ok := kecamatanNames[kec]; !ok {
+			return nil, fail("kecamatan %q is not one of Kota Baubau's", kec)
+		}
+		g, err := spatial.ParseGeoJSON("geometry", f.Geometry)
+		if err != nil {
+			return nil, fail("%v", err)
+		}
+		if _, ok := g.(orb.Polygon); !ok {
+			if _, ok := g.(orb.MultiPolygon); !ok {
+				return nil, fail("geometry is a %s, want Polygon or MultiPolygon", g.GeoJSONType())
+			}
+		}
+		g, err = clean(g)
+		if err != nil {
+			return nil, fail("%v", err)
+		}
+		c, _ := planar.CentroidArea(g)
+		n.Kelurahans = append(n.Kelurahans, domain.Kelurahan{
+			Code: code, Name: name, KecamatanCode: kec, Geometry: g,
+			Centroid: dataset.RoundPoint(c), Bound: g.Bound(), AreaSqM: geodesy.Area(g),
+		})
+	}
+	slices.SortFunc(n.Kelurahans, func(a, b domain.Kelurahan) int { return strings.Compare(a.Code, b.Code) })
+	if err := n.dissolve(); err != nil {
+		return nil, err
+	}
+	return n, nil
+}
+
+// clean rounds g to the precision of the files, drops vertices that became
+// repeated, orients it per RFC 7946 and checks that it is valid. Rounding
+// comes first so that what is validated is exactly what is written.
+func clean(g orb.Geometry) (orb.Geometry, error) {
+	g = dedupe(dataset.Round(g))
+	g = spatial.Orient(g)
+	if err := spatial.Validate("geometry", g); err != nil {
+		return nil, err
+	}
+	return g, nil
+}
+
+func dedupe(g orb.Geometry) orb.Geometry {
+	ring := func(r orb.Ring) orb.Ring {
+		out := make(orb.Ring, 0, len(r))
+		for i, p := range r {
+			if i == 0 || p != r[i-1] {
+				out = append(out, p)
+			}
+		}
+		return out
+	}
+	switch g := g.(type) {
+	case orb.Polygon:
+		out := make(orb.Polygon, len(g))
+		for i, r := range g {
+			out[i] = ring(r)
+		}
+		return out
+	case orb.MultiPolygon:
+		out := make(orb.MultiPolygon, len(g))
+		for i, p := range g {
+			out[i] = dedupe(p).(orb.Polygon)
+		}
+		return out
+	}
+	return g
+}
+
+// dissolve builds each kecamatan as the union of its kelurahan.
+func (n *Normalised) dissolve() error {
+	groups := map[string][]sf.Geometry{}
+	for _, k := range n.Kelurahans {
+		g, err := toSF(k.Geometry)
+		if err != nil {
+			return fmt.Errorf("geobuild: kelurahan %s: %w", k.Code, err)
+		}
+		groups[k.KecamatanCode] = append(groups[k.KecamatanCode], g)
+	}
+	codes := make([]string, 0, len(kecamatanNames))
+	for code := range kecamatanNames {
+		codes = append(codes, code)
+	}
+	slices.Sort(codes)
+	for _, code := range codes {
+		fail := func(format string, args ...any) error {
+			return fmt.Errorf("geobuild: kecamatan %s %s: %s", code, kecamatanNames[code], fmt.Sprintf(format, args...))
+		}
+		if len(groups[code]) == 0 {
+			return fail("has no kelurahan in the source")
+		}
+		u, err := sf.UnionMany(groups[code])
+		if err != nil {
+			return fail("union: %v", err)
+		}
+		g, err := fromSF(u)
+		if err != nil {
+			return fail("%v", err)
+		}
+		g = n.dropSliverHoles(g)
+		if g, err = clean(g); err != nil {
+			return fail("%v", err)
+		}
+		n.Kecamatans = append(n.Kecamatans, domain.Kecamatan{
+			Code: code, Name: kecamatanNames[code], Geometry: g, AreaSqM: geodesy.Area(g),
+		})
+	}
+	return nil
+}
+
+// dropSliverHoles removes interior rings smaller than MinHoleSqM.
+func (n *Normalised) dropSliverHoles(g orb.Geometry) orb.Geometry {
+	poly := func(p orb.Polygon) orb.Polygon {
+		out := orb.Polygon{p[0]}
+		for _, hole := range p[1:] {
+			if a := geodesy.Area(orb.Polygon{hole}); a < MinHoleSqM {
+				n.DroppedHoles++
+				n.DroppedHoleSqM += a
+				n.LargestHoleSqM = max(n.LargestHoleSqM, a)
+				continue
+			}
+			out = append(out, hole)
+		}
+		return out
+	}
+	switch g := g.(type) {
+	case orb.Polygon:
+		return poly(g)
+	case orb.MultiPolygon:
+		out := make(orb.MultiPolygon, len(g))
+		for i, p := range g {
+			out[i] = poly(p)
+		}
+		return out
+	}
+	return g
+}
+
+// toSF and fromSF move geometries between orb and simplefeatures through
+// WKB, which both libraries read and write losslessly.
+func toSF(g orb.Geometry) (sf.Geometry, error) {
+	b, err := wkb.Marshal(g)
+	if err != nil {
+		return sf.Geometry{}, err
+	}
+	return sf.UnmarshalWKB(b)
+}
+
+func fromSF(g sf.Geometry) (orb.Geometry, error) {
+	og, err := wkb.Unmarshal(g.AsBinary())
+	if err != nil {
+		return nil, err
+	}
+	switch og.(type) {
+	case orb.Polygon, orb.MultiPolygon:
+		return og, nil
+	}
+	return nil, fmt.Errorf("union is a %s, want Polygon or MultiPolygon", og.GeoJSONType())
+}
+
+// Files returns the contents of kelurahan.geojson and kecamatan.geojson.
+func (n *Normalised) Files() (map[string][]byte, error) {
+	var kel, kec bytes.Buffer
+	if err := dataset.WriteKelurahans(&kel, n.Kelurahans); err != nil {
+		return nil, err
+	}
+	if err := dataset.WriteKecamatans(&kec, n.Kecamatans); err != nil {
+		return nil, err
+	}
+	return map[string][]byte{dataset.KelurahanFile: kel.Bytes(), dataset.KecamatanFile: kec.Bytes()}, nil
+}
+
+// WriteFiles writes files into dir, in name order.
+func WriteFiles(dir string, files map[string][]byte) error {
+	names := make([]string, 0, len(files))
+	for name := range files {
+		names = append(names, name)
+	}
+	slices.Sort(names)
+	for _, name := range names {
+		if err := os.WriteFile(filepath.Join(dir, name), files[name], 0o644); err != nil {
+			return fmt.Errorf("geobuild: %w", err)
+		}
+	}
+	return nil
+}
