@@ -1,0 +1,158 @@
+// Package postgis is the PostgreSQL/PostGIS store: it answers store.Store
+// with SQL over the schema in migrations/, and answers exactly as the memory
+// store does (store/storetest holds the suite both pass).
+//
+// Geometries cross the wire as WKB, read with ST_AsBinary and written with
+// ST_GeomFromWKB. Every value from a caller is a bind parameter; the only SQL
+// assembled at run time comes from fixed fragments in this package.
+package postgis
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"runtime"
+	"strconv"
+	"time"
+
+	"github.com/jmoiron/sqlx"
+	"github.com/lib/pq"
+	"github.com/sethvargo/go-retry"
+
+	"github.com/serasi/serasi/internal/store"
+)
+
+var _ store.Store = (*Store)(nil)
+
+// Config says how to reach the database. Zero fields take the defaults
+// documented on each.
+type Config struct {
+	// URL is a lib/pq connection string: postgres://user@host:port/db?sslmode=disable
+	// or "host=... dbname=...".
+	URL string
+	// MaxOpenConns caps the pool; default 2 × the number of CPUs.
+	MaxOpenConns int
+	// MaxIdleConns is how many idle connections are kept; default MaxOpenConns.
+	MaxIdleConns int
+	// ConnMaxLifetime recycles connections; default 30 minutes.
+	ConnMaxLifetime time.Duration
+	// StatementTimeout makes the server cancel any statement that runs
+	// longer (set per connection as the statement_timeout run-time
+	// parameter); zero means no limit.
+	StatementTimeout time.Duration
+	// ConnectRetry is how long Open keeps trying to reach the database,
+	// with exponential backoff, before it gives up; zero tries once. It
+	// covers a database that starts after the API (containers, CI).
+	ConnectRetry time.Duration
+}
+
+// Store is the PostGIS store. It is safe for concurrent use.
+type Store struct {
+	db *sqlx.DB
+}
+
+// Backoff between connection attempts: 100 ms doubling up to 2 s.
+const (
+	retryFirst = 100 * time.Millisecond
+	retryCap   = 2 * time.Second
+)
+
+// Open connects to the database in cfg and checks that it answers. It does
+// not migrate: run Migrate (serasi migrate) first.
+func Open(ctx context.Context, cfg Config) (*Store, error) {
+	db, err := openDB(cfg)
+	if err != nil {
+		return nil, err
+	}
+	if err := connect(ctx, db, cfg.ConnectRetry); err != nil {
+		db.Close()
+		return nil, err
+	}
+	return &Store{db: db}, nil
+}
+
+func openDB(cfg Config) (*sqlx.DB, error) {
+	if cfg.URL == "" {
+		return nil, errors.New("postgis: no database URL")
+	}
+	pcfg, err := pq.NewConfig(cfg.URL)
+	if err != nil {
+		return nil, fmt.Errorf("postgis: database URL: %w", err)
+	}
+	if pcfg.Runtime == nil {
+		pcfg.Runtime = map[string]string{}
+	}
+	if cfg.StatementTimeout > 0 {
+		ms := max(cfg.StatementTimeout.Milliseconds(), 1)
+		pcfg.Runtime["statement_timeout"] = strconv.FormatInt(ms, 10)
+	}
+	if _, ok := pcfg.Runtime["application_name"]; !ok && pcfg.ApplicationName == "" {
+		pcfg.ApplicationName = "serasi"
+	}
+	connector, err := pq.NewConnectorConfig(pcfg)
+	if err != nil {
+		return nil, fmt.Errorf("postgis: database URL: %w", err)
+	}
+	db := sqlx.NewDb(sql.OpenDB(connector), "postgres")
+
+	maxOpen := cfg.MaxOpenConns
+	if maxOpen <= 0 {
+		maxOpen = 2 * runtime.NumCPU()
+	}
+	maxIdle := cfg.MaxIdleConns
+	if maxIdle <= 0 {
+		maxIdle = maxOpen
+	}
+	life := cfg.ConnMaxLifetime
+	if life <= 0 {
+		life = 30 * time.Minute
+	}
+	db.SetMaxOpenConns(maxOpen)
+	db.SetMaxIdleConns(maxIdle)
+	db.SetConnMaxLifetime(life)
+	return db, nil
+}
+
+// connect pings db until it answers or the retry window closes.
+func connect(ctx context.Context, db *sqlx.DB, window time.Duration) error {
+	if window <= 0 {
+		if err := db.PingContext(ctx); err != nil {
+			return fmt.Errorf("postgis: connect: %w", err)
+		}
+		return nil
+	}
+	// The deadline also bounds an attempt that hangs (a host that drops packets).
+	ctx, cancel := context.WithTimeout(ctx, window)
+	defer cancel()
+	backoff := retry.WithMaxDuration(window, retry.WithCappedDuration(retryCap, retry.NewExponential(retryFirst)))
+	var last error
+	err := retry.Do(ctx, backoff, func(ctx context.Context) error {
+		if err := db.PingContext(ctx); err != nil {
+			last = err
+			return retry.RetryableError(err)
+		}
+		return nil
+	})
+	if err != nil {
+		if last != nil {
+			err = last
+		}
+		return fmt.Errorf("postgis: connect: gave up after %s: %w", window, err)
+	}
+	return nil
+}
+
+// DB returns the connection pool, for migrations, seeding and tests.
+func (s *Store) DB() *sqlx.DB { return s.db }
+
+// Ping reports whether the database answers.
+func (s *Store) Ping(ctx context.Context) error {
+	if err := s.db.PingContext(ctx); err != nil {
+		return fmt.Errorf("postgis: ping: %w", err)
+	}
+	return nil
+}
+
+// Close closes the connection pool.
+func (s *Store) Close() error { return s.db.Close() }

@@ -1,0 +1,287 @@
+package postgis
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"strings"
+
+	"github.com/paulmach/orb"
+	"github.com/paulmach/orb/encoding/wkb"
+
+	"github.com/serasi/serasi/internal/domain"
+	"github.com/serasi/serasi/internal/store"
+)
+
+// ST_ForcePolygonCCW is applied to polygons only: PostGIS 3.3 also reverses
+// LineStrings with it, which the documentation says it leaves alone.
+const projectColumns = `p.id, p.title, p.kind,
+	ST_AsBinary(CASE WHEN ST_Dimension(p.geom) = 2 THEN ST_ForcePolygonCCW(p.geom) ELSE p.geom END) AS geom,
+	p.kelurahan_code, coalesce(p.forum_id, '') AS forum_id, p.year, p.budget_rupiah, p.status,
+	p.start_date, p.finish_date, p.beneficiaries, p.description`
+
+type projectRow struct {
+	ID            string              `db:"id"`
+	Title         string              `db:"title"`
+	Kind          string              `db:"kind"`
+	Geom          wkb.GeometryScanner `db:"geom"`
+	KelurahanCode string              `db:"kelurahan_code"`
+	ForumID       string              `db:"forum_id"`
+	Year          int                 `db:"year"`
+	BudgetRupiah  int64               `db:"budget_rupiah"`
+	Status        string              `db:"status"`
+	StartDate     sql.NullTime        `db:"start_date"`
+	FinishDate    sql.NullTime        `db:"finish_date"`
+	Beneficiaries int                 `db:"beneficiaries"`
+	Description   string              `db:"description"`
+	// Only in lists:
+	Distance float64 `db:"dist"`
+	Total    int     `db:"total"`
+}
+
+func (r projectRow) domain() domain.Project {
+	return domain.Project{
+		ID: r.ID, Title: r.Title, Kind: domain.ProjectKind(r.Kind), Geometry: r.Geom.Geometry,
+		KelurahanCode: r.KelurahanCode, ForumID: r.ForumID, Year: r.Year, BudgetRupiah: r.BudgetRupiah,
+		Status: domain.ProjectStatus(r.Status), StartDate: nullDate(r.StartDate), FinishDate: nullDate(r.FinishDate),
+		Beneficiaries: r.Beneficiaries, Description: r.Description,
+	}
+}
+
+// projectOrderColumns is the whitelist of ORDER BY expressions; "dist" is the
+// select-list alias of the distance to the Near point.
+var projectOrderColumns = map[domain.ProjectOrderField]string{
+	domain.OrderByID:       "p.id",
+	domain.OrderByYear:     "p.year",
+	domain.OrderByBudget:   "p.budget_rupiah",
+	domain.OrderByTitle:    "p.title",
+	domain.OrderByDistance: "dist",
+}
+
+// projectWhere turns a validated filter into conditions on project p. With
+// Near it returns the SQL expression of the point as geography, else "".
+func projectWhere(w *where, f domain.ProjectFilter) (nearPoint string) {
+	if len(f.Kinds) > 0 {
+		w.and("p.kind = ANY(%s)", w.bind(textArray(f.Kinds)))
+	}
+	if len(f.Statuses) > 0 {
+		w.and("p.status = ANY(%s)", w.bind(textArray(f.Statuses)))
+	}
+	if f.YearFrom != nil {
+		w.and("p.year >= %s", w.bind(*f.YearFrom))
+	}
+	if f.YearTo != nil {
+		w.and("p.year <= %s", w.bind(*f.YearTo))
+	}
+	if len(f.KelurahanCodes) > 0 {
+		w.and("p.kelurahan_code = ANY(%s)", w.bind(textArray(f.KelurahanCodes)))
+	}
+	if len(f.KecamatanCodes) > 0 {
+		w.and("p.kecamatan_code = ANY(%s)", w.bind(textArray(f.KecamatanCodes)))
+	}
+	if f.ForumID != "" {
+		w.eq("p.forum_id", f.ForumID)
+	}
+	if f.BBox != nil {
+		env := w.envelope(*f.BBox)
+		w.and("p.geom && %s AND ST_Intersects(p.geom, %s)", env, env)
+	}
+	if f.Within != nil {
+		w.and("ST_Covers(%s, p.geom)", w.geom(f.Within))
+	}
+	if f.Near != nil {
+		nearPoint = w.geom(f.Near.Point) + "::geography"
+		// ST_DWithin on geography measures on the spheroid and uses the
+		// GiST index on geog.
+		w.and("ST_DWithin(p.geog, %s, %s)", nearPoint, w.bind(f.Near.RadiusMeters))
+	}
+	return nearPoint
+}
+
+// Projects returns one page of the projects matching f in order o.
+func (s *Store) Projects(ctx context.Context, f domain.ProjectFilter, o domain.ProjectOrder, p domain.Page) (domain.ProjectPage, error) {
+	o, err := store.ValidateProjectFilter(f, o)
+	if err != nil {
+		return domain.ProjectPage{}, err
+	}
+	if err := store.ValidatePage(p); err != nil {
+		return domain.ProjectPage{}, err
+	}
+	var w where
+	near := projectWhere(&w, f)
+	dist := "0::float8"
+	if near != "" {
+		dist = "ST_Distance(p.geog, " + near + ")"
+	}
+	col, ok := projectOrderColumns[o.Field]
+	if !ok {
+		return domain.ProjectPage{}, domain.Invalid("orderBy", "unknown order field %q", o.Field)
+	}
+	dir := " ASC"
+	if o.Desc {
+		dir = " DESC"
+	}
+	// Ties go by id ascending whatever the direction, as in the memory store.
+	orderBy := col + dir
+	if o.Field != domain.OrderByID {
+		orderBy += ", p.id ASC"
+	}
+	filter := w.sql()
+	query := `SELECT ` + projectColumns + `, ` + dist + ` AS dist, count(*) OVER () AS total
+		FROM project p` + filter + ` ORDER BY ` + orderBy +
+		` LIMIT ` + w.bind(p.Limit) + ` OFFSET ` + w.bind(p.Offset)
+	var rows []projectRow
+	if err := s.db.SelectContext(ctx, &rows, query, w.args...); err != nil {
+		return domain.ProjectPage{}, fmt.Errorf("postgis: projects: %w", err)
+	}
+	page := domain.ProjectPage{Items: make([]domain.ProjectHit, len(rows))}
+	for i, r := range rows {
+		page.Items[i] = domain.ProjectHit{Project: r.domain(), DistanceMeters: r.Distance}
+	}
+	switch {
+	case len(rows) > 0:
+		page.TotalCount = rows[0].Total
+	case p.Offset > 0 || p.Limit == 0:
+		// The window count needs a row to ride on: an empty page past the
+		// end (or of size zero) counts in a second query.
+		args := w.args[:len(w.args)-2]
+		if err := s.db.GetContext(ctx, &page.TotalCount, `SELECT count(*) FROM project p`+filter, args...); err != nil {
+			return domain.ProjectPage{}, fmt.Errorf("postgis: count projects: %w", err)
+		}
+	}
+	return page, nil
+}
+
+// Project returns one project, or ENOTFOUND.
+func (s *Store) Project(ctx context.Context, id string) (domain.Project, error) {
+	if !storable(id) {
+		return domain.Project{}, domain.NotFound("project", id)
+	}
+	var rows []projectRow
+	err := s.db.SelectContext(ctx, &rows, `SELECT `+projectColumns+`, 0::float8 AS dist, 1 AS total
+		FROM project p WHERE p.id = $1`, id)
+	if err != nil {
+		return domain.Project{}, fmt.Errorf("postgis: project %q: %w", id, err)
+	}
+	if len(rows) == 0 {
+		return domain.Project{}, domain.NotFound("project", id)
+	}
+	return rows[0].domain(), nil
+}
+
+// NearestProjects returns up to limit projects nearest to p, nearest first,
+// ties by id.
+//
+// The KNN operator <-> walks the geography GiST index in order of sphere
+// distance, which is not quite the spheroid distance we answer with, and it
+// cuts ties arbitrarily. So it only finds a radius: the largest spheroid
+// distance among the first limit projects it returns. At least limit
+// projects lie within that radius, so the exact answer does too, and an
+// indexed ST_DWithin over it, ordered by spheroid distance and id, gives it.
+func (s *Store) NearestProjects(ctx context.Context, p orb.Point, limit int, kinds []domain.ProjectKind) ([]domain.ProjectHit, error) {
+	if err := store.ValidateNearest(p, limit, kinds); err != nil {
+		return nil, err
+	}
+	var w where
+	pt := w.geom(p) + "::geography"
+	lim := w.bind(limit)
+	kindCond := "true"
+	if len(kinds) > 0 {
+		kindCond = "p.kind = ANY(" + w.bind(textArray(kinds)) + ")"
+	}
+	query := `WITH radius AS (
+			SELECT max(d) AS d FROM (
+				SELECT ST_Distance(p.geog, ` + pt + `) AS d FROM project p
+				WHERE ` + kindCond + `
+				ORDER BY p.geog <-> ` + pt + ` LIMIT ` + lim + `) knn)
+		SELECT ` + projectColumns + `, ST_Distance(p.geog, ` + pt + `) AS dist, 0 AS total
+		FROM project p
+		WHERE ` + kindCond + ` AND ST_DWithin(p.geog, ` + pt + `, (SELECT d FROM radius) + 0.001)
+		ORDER BY dist, p.id LIMIT ` + lim
+	var rows []projectRow
+	if err := s.db.SelectContext(ctx, &rows, query, w.args...); err != nil {
+		return nil, fmt.Errorf("postgis: nearest projects: %w", err)
+	}
+	out := make([]domain.ProjectHit, len(rows))
+	for i, r := range rows {
+		out[i] = domain.ProjectHit{Project: r.domain(), DistanceMeters: r.Distance}
+	}
+	return out, nil
+}
+
+// statsKeys are the GROUP BY expressions of each dimension, and the value a
+// column takes when its dimension is not grouped.
+var statsKeys = map[domain.StatsDimension]struct{ expr, zero string }{
+	domain.ByYear:      {"p.year", "0"},
+	domain.ByKind:      {"p.kind", "''"},
+	domain.ByStatus:    {"p.status", "''"},
+	domain.ByKelurahan: {"p.kelurahan_code", "''"},
+	domain.ByKecamatan: {"p.kecamatan_code", "''"},
+	domain.ByForum:     {"coalesce(p.forum_id, '')", "''"},
+}
+
+type statsRow struct {
+	Year          int    `db:"year"`
+	Kind          string `db:"kind"`
+	Status        string `db:"status"`
+	KelurahanCode string `db:"kelurahan_code"`
+	KecamatanCode string `db:"kecamatan_code"`
+	ForumID       string `db:"forum_id"`
+	Count         int    `db:"count"`
+	BudgetRupiah  int64  `db:"budget_rupiah"`
+	Beneficiaries int    `db:"beneficiaries"`
+}
+
+// ProjectStats groups the projects matching f by the dimensions in by,
+// ordered by the keys in that order (strings byte-wise: the columns use the
+// "C" collation). Without dimensions it returns one row of totals.
+func (s *Store) ProjectStats(ctx context.Context, f domain.ProjectFilter, by []domain.StatsDimension) ([]domain.StatsRow, error) {
+	if _, err := store.ValidateProjectFilter(f, domain.ProjectOrder{}); err != nil {
+		return nil, err
+	}
+	if err := store.ValidateStatsDimensions(by); err != nil {
+		return nil, err
+	}
+	var w where
+	projectWhere(&w, f)
+	grouped := map[domain.StatsDimension]bool{}
+	keys := make([]string, len(by))
+	for i, d := range by {
+		keys[i] = statsKeys[d].expr
+		grouped[d] = true
+	}
+	column := func(d domain.StatsDimension, alias string) string {
+		k := statsKeys[d]
+		if grouped[d] {
+			return k.expr + " AS " + alias
+		}
+		return k.zero + " AS " + alias
+	}
+	query := `SELECT ` + strings.Join([]string{
+		column(domain.ByYear, "year"),
+		column(domain.ByKind, "kind"),
+		column(domain.ByStatus, "status"),
+		column(domain.ByKelurahan, "kelurahan_code"),
+		column(domain.ByKecamatan, "kecamatan_code"),
+		column(domain.ByForum, "forum_id"),
+	}, ", ") + `, count(*) AS count,
+		coalesce(sum(p.budget_rupiah), 0)::bigint AS budget_rupiah,
+		coalesce(sum(p.beneficiaries), 0)::bigint AS beneficiaries
+		FROM project p` + w.sql()
+	if len(keys) > 0 {
+		query += ` GROUP BY ` + strings.Join(keys, ", ") + ` ORDER BY ` + strings.Join(keys, ", ")
+	}
+	var rows []statsRow
+	if err := s.db.SelectContext(ctx, &rows, query, w.args...); err != nil {
+		return nil, fmt.Errorf("postgis: project stats: %w", err)
+	}
+	out := make([]domain.StatsRow, len(rows))
+	for i, r := range rows {
+		out[i] = domain.StatsRow{
+			Year: r.Year, Kind: domain.ProjectKind(r.Kind), Status: domain.ProjectStatus(r.Status),
+			KelurahanCode: r.KelurahanCode, KecamatanCode: r.KecamatanCode, ForumID: r.ForumID,
+			Count: r.Count, BudgetRupiah: r.BudgetRupiah, Beneficiaries: r.Beneficiaries,
+		}
+	}
+	return out, nil
+}
