@@ -1,0 +1,131 @@
+// Package loaders batches the store reads that GraphQL field resolvers make
+// for each object of a list (Project.kelurahan, Project.forum,
+// Forum.kelurahan, Activity.forum, ...), so that a list of n projects costs
+// one store call per relation instead of n. The loaders are built per
+// request by Middleware and reached with For; their caches die with the
+// request, so nothing stale outlives it.
+package loaders
+
+import (
+	"context"
+	"net/http"
+	"time"
+
+	"github.com/vikstrous/dataloadgen"
+
+	"github.com/serasi/serasi/internal/domain"
+	"github.com/serasi/serasi/internal/store"
+)
+
+// wait is how long a loader gathers keys before it fetches. gqlgen
+// resolves the fields of a list concurrently, so the keys of one list
+// arrive within microseconds; dataloadgen's default of 16 ms would only add
+// latency to every nesting level.
+const wait = 2 * time.Millisecond
+
+// Loaders are the request-scoped loaders.
+type Loaders struct {
+	// Kelurahan loads kelurahan by code (Store.KelurahansByCodes).
+	Kelurahan *dataloadgen.Loader[string, *domain.Kelurahan]
+	// Forum loads forums by id (Store.ForumsByIDs).
+	Forum *dataloadgen.Loader[string, *domain.Forum]
+	// Kecamatan loads kecamatan by code; the 8 kecamatan come in one
+	// Store.Kecamatans call.
+	Kecamatan *dataloadgen.Loader[string, *domain.Kecamatan]
+	// ForumsOfKelurahan loads the forums serving each kelurahan code, from
+	// one Store.Forums call.
+	ForumsOfKelurahan *dataloadgen.Loader[string, []domain.Forum]
+	// KelurahanOfKecamatan loads the kelurahan of each kecamatan code, from
+	// one Store.Kelurahans call.
+	KelurahanOfKecamatan *dataloadgen.Loader[string, []domain.Kelurahan]
+}
+
+// New returns fresh loaders reading st.
+func New(st store.Store) *Loaders {
+	opt := dataloadgen.WithWait(wait)
+	return &Loaders{
+		Kelurahan: dataloadgen.NewLoader(func(ctx context.Context, codes []string) ([]*domain.Kelurahan, []error) {
+			ks, err := st.KelurahansByCodes(ctx, codes)
+			return match(codes, ks, err, func(k domain.Kelurahan) string { return k.Code }, "kelurahan")
+		}, opt),
+		Forum: dataloadgen.NewLoader(func(ctx context.Context, ids []string) ([]*domain.Forum, []error) {
+			fs, err := st.ForumsByIDs(ctx, ids)
+			return match(ids, fs, err, func(f domain.Forum) string { return f.ID }, "forum")
+		}, opt),
+		Kecamatan: dataloadgen.NewLoader(func(ctx context.Context, codes []string) ([]*domain.Kecamatan, []error) {
+			ks, err := st.Kecamatans(ctx)
+			return match(codes, ks, err, func(k domain.Kecamatan) string { return k.Code }, "kecamatan")
+		}, opt),
+		ForumsOfKelurahan: dataloadgen.NewLoader(func(ctx context.Context, codes []string) ([][]domain.Forum, []error) {
+			fs, err := st.Forums(ctx, domain.ForumFilter{})
+			return group(codes, fs, err, func(f domain.Forum) []string { return f.KelurahanCodes })
+		}, opt),
+		KelurahanOfKecamatan: dataloadgen.NewLoader(func(ctx context.Context, codes []string) ([][]domain.Kelurahan, []error) {
+			ks, err := st.Kelurahans(ctx, domain.KelurahanFilter{})
+			return group(codes, ks, err, func(k domain.Kelurahan) []string { return []string{k.KecamatanCode} })
+		}, opt),
+	}
+}
+
+// match orders items by keys; a key without an item gets ENOTFOUND, and a
+// store error is every key's error.
+func match[T any](keys []string, items []T, err error, keyOf func(T) string, kind string) ([]*T, []error) {
+	out := make([]*T, len(keys))
+	errs := make([]error, len(keys))
+	if err != nil {
+		for i := range errs {
+			errs[i] = err
+		}
+		return out, errs
+	}
+	byKey := make(map[string]*T, len(items))
+	for i := range items {
+		byKey[keyOf(items[i])] = &items[i]
+	}
+	for i, k := range keys {
+		if it, ok := byKey[k]; ok {
+			out[i] = it
+		} else {
+			errs[i] = domain.NotFound(kind, k)
+		}
+	}
+	return out, errs
+}
+
+// group gives each key the items (in store order) that list it.
+func group[T any](keys []string, items []T, err error, keysOf func(T) []string) ([][]T, []error) {
+	out := make([][]T, len(keys))
+	errs := make([]error, len(keys))
+	if err != nil {
+		for i := range errs {
+			errs[i] = err
+		}
+		return out, errs
+	}
+	byKey := map[string][]T{}
+	for _, it := range items {
+		for _, k := range keysOf(it) {
+			byKey[k] = append(byKey[k], it)
+		}
+	}
+	for i, k := range keys {
+		out[i] = byKey[k]
+	}
+	return out, errs
+}
+
+type ctxKey struct{}
+
+// Middleware gives every request its own loaders over st.
+func Middleware(st store.Store, next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		ctx := context.WithValue(r.Context(), ctxKey{}, New(st))
+		next.ServeHTTP(w, r.WithContext(ctx))
+	})
+}
+
+// For returns the loaders of the request, or nil outside Middleware.
+func For(ctx context.Context) *Loaders {
+	l, _ := ctx.Value(ctxKey{}).(*Loaders)
+	return l
+}

@@ -1,0 +1,313 @@
+package server
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"mime"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+
+	"github.com/99designs/gqlgen/graphql"
+	"github.com/vektah/gqlparser/v2/ast"
+	"github.com/vektah/gqlparser/v2/gqlerror"
+	"github.com/vektah/gqlparser/v2/parser"
+)
+
+// Media types of the GraphQL-over-HTTP specification.
+const (
+	mediaGraphQLResponse = "application/graphql-response+json"
+	mediaJSON            = "application/json"
+)
+
+// codeBadRequest is extensions.code of a request that is not a GraphQL
+// request at all (bad JSON, no query, wrong content type); errors about
+// argument values are BAD_USER_INPUT.
+const codeBadRequest = "BAD_REQUEST"
+
+// graphqlHTTP is a gqlgen transport that follows the GraphQL-over-HTTP
+// specification (https://graphql.github.io/graphql-over-http/draft/) where
+// gqlgen's own GET and POST transports do not: it answers a mutation sent
+// with GET with 405 (not 406), document and variable errors with 200 under
+// application/json and 400 under application/graphql-response+json (not
+// 422), leaves data out of responses to requests that never executed,
+// refuses unacceptable Accept headers with 406 and other content types with
+// 415, and never echoes the request body back.
+type graphqlHTTP struct{}
+
+var _ graphql.Transport = graphqlHTTP{}
+
+func (graphqlHTTP) Supports(r *http.Request) bool {
+	if r.Header.Get("Upgrade") != "" {
+		return false
+	}
+	switch r.Method {
+	case http.MethodGet, http.MethodHead, http.MethodPost:
+		return true
+	}
+	return false
+}
+
+// requestError is a request the transport refuses before gqlgen sees it.
+type requestError struct {
+	status int
+	msg    string
+}
+
+func (e *requestError) Error() string { return e.msg }
+
+func badRequest(format string, args ...any) *requestError {
+	return &requestError{status: http.StatusBadRequest, msg: fmt.Sprintf(format, args...)}
+}
+
+func (graphqlHTTP) Do(w http.ResponseWriter, r *http.Request, exec graphql.GraphExecutor) {
+	media, ok := negotiate(r.Header.Get("Accept"))
+	if !ok {
+		writeRequestError(w, mediaJSON, &requestError{http.StatusNotAcceptable,
+			"the Accept header must allow " + mediaGraphQLResponse + " or " + mediaJSON})
+		return
+	}
+
+	start := graphql.Now()
+	var params *graphql.RawParams
+	var err error
+	if r.Method == http.MethodPost {
+		params, err = readPOST(r)
+	} else {
+		params, err = readGET(r)
+	}
+	if err != nil {
+		var re *requestError
+		if !errors.As(err, &re) {
+			re = badRequest("%v", err)
+		}
+		writeRequestError(w, media, re)
+		return
+	}
+	params.Headers = r.Header
+	params.ReadTime = graphql.TraceTiming{Start: start, End: graphql.Now()}
+
+	// GET must not change anything (it may be cached, prefetched, replayed),
+	// so it runs queries only. Checked before validation, so that a mutation
+	// gets 405 whatever the schema says about it.
+	if r.Method != http.MethodPost {
+		if op := operationType(params); op != "" && op != ast.Query {
+			w.Header().Set("Allow", http.MethodPost)
+			writeRequestError(w, media, &requestError{http.StatusMethodNotAllowed,
+				fmt.Sprintf("a %s cannot be sent with GET; use POST", op)})
+			return
+		}
+	}
+
+	ctx := r.Context()
+	opCtx, gqlErrs := exec.CreateOperationContext(ctx, params)
+	if gqlErrs != nil {
+		// Parse, validation and variable coercion errors: the request never
+		// executed. The spec asks for 200 under application/json (legacy
+		// clients read the body) and 400 under graphql-response+json.
+		status := http.StatusOK
+		if media == mediaGraphQLResponse {
+			status = http.StatusBadRequest
+		}
+		resp := exec.DispatchError(graphql.WithOperationContext(ctx, opCtx), gqlErrs)
+		writeJSON(w, media, status, errorsOnly{Errors: resp.Errors, Extensions: resp.Extensions})
+		return
+	}
+	handle, ctx := exec.DispatchOperation(ctx, opCtx)
+	writeJSON(w, media, http.StatusOK, handle(ctx))
+}
+
+// errorsOnly is a response to a request that did not execute: unlike
+// graphql.Response it has no data entry at all.
+type errorsOnly struct {
+	Errors     gqlerror.List  `json:"errors"`
+	Extensions map[string]any `json:"extensions,omitempty"`
+}
+
+// negotiate picks the response media type from an Accept header: the
+// acceptable type with the highest q, graphql-response+json on a tie with
+// application/json, and application/json for a missing header or a
+// wildcard, as legacy clients expect.
+func negotiate(accept string) (string, bool) {
+	if strings.TrimSpace(accept) == "" {
+		return mediaJSON, true
+	}
+	best, bestQ := "", 0.0
+	for part := range strings.SplitSeq(accept, ",") {
+		mt, params, err := mime.ParseMediaType(strings.TrimSpace(part))
+		if err != nil {
+			continue
+		}
+		q := 1.0
+		if s, ok := params["q"]; ok {
+			if q, err = strconv.ParseFloat(s, 64); err != nil {
+				continue
+			}
+		}
+		var cand string
+		switch mt {
+		case mediaGraphQLResponse:
+			cand = mediaGraphQLResponse
+		case mediaJSON, "application/*", "*/*":
+			cand = mediaJSON
+		default:
+			continue
+		}
+		if q > bestQ || (q == bestQ && cand == mediaGraphQLResponse) {
+			best, bestQ = cand, q
+		}
+	}
+	return best, best != ""
+}
+
+// readPOST reads a JSON request body {query, operationName, variables,
+// extensions}.
+func readPOST(r *http.Request) (*graphql.RawParams, error) {
+	ct := r.Header.Get("Content-Type")
+	if ct == "" {
+		return nil, &requestError{http.StatusUnsupportedMediaType, "the Content-Type header must be " + mediaJSON}
+	}
+	mt, ctParams, err := mime.ParseMediaType(ct)
+	if err != nil || mt != mediaJSON {
+		return nil, &requestError{http.StatusUnsupportedMediaType, "the Content-Type must be " + mediaJSON}
+	}
+	if cs, ok := ctParams["charset"]; ok && !strings.EqualFold(cs, "utf-8") {
+		return nil, &requestError{http.StatusUnsupportedMediaType, "the request body must be UTF-8"}
+	}
+
+	body, err := io.ReadAll(r.Body)
+	if err != nil {
+		var tooLarge *http.MaxBytesError
+		if errors.As(err, &tooLarge) {
+			return nil, &requestError{http.StatusRequestEntityTooLarge,
+				fmt.Sprintf("the request body is larger than %d bytes", tooLarge.Limit)}
+		}
+		return nil, badRequest("the request body could not be read")
+	}
+	if len(bytes.TrimSpace(body)) == 0 {
+		return nil, badRequest("the request body is empty; send a JSON object with a query")
+	}
+	var m map[string]any
+	if err := decodeJSON(body, &m); err != nil {
+		return nil, badRequest("the request body is not a JSON object: %v", err)
+	}
+	if m == nil {
+		return nil, badRequest("the request body must be a JSON object, not null")
+	}
+	return rawParams(m["query"], m["operationName"], m["variables"], m["extensions"])
+}
+
+// readGET reads the URL parameters query, operationName, and variables and
+// extensions as JSON text.
+func readGET(r *http.Request) (*graphql.RawParams, error) {
+	q, err := url.ParseQuery(r.URL.RawQuery)
+	if err != nil {
+		return nil, badRequest("the URL query string is malformed")
+	}
+	var query, opName, vars, exts any
+	if q.Has("query") {
+		query = q.Get("query")
+	}
+	if q.Has("operationName") {
+		opName = q.Get("operationName")
+	}
+	for name, dst := range map[string]*any{"variables": &vars, "extensions": &exts} {
+		if s := q.Get(name); s != "" {
+			if err := decodeJSON([]byte(s), dst); err != nil {
+				return nil, badRequest("the %s parameter is not JSON: %v", name, err)
+			}
+		}
+	}
+	return rawParams(query, opName, vars, exts)
+}
+
+// rawParams checks the types of the four request parameters.
+func rawParams(query, opName, vars, exts any) (*graphql.RawParams, error) {
+	p := &graphql.RawParams{}
+	switch v := query.(type) {
+	case nil:
+		return nil, badRequest("the query parameter is missing")
+	case string:
+		if strings.TrimSpace(v) == "" {
+			return nil, badRequest("the query parameter is empty")
+		}
+		p.Query = v
+	default:
+		return nil, badRequest("the query parameter must be a string")
+	}
+	switch v := opName.(type) {
+	case nil:
+	case string:
+		p.OperationName = v
+	default:
+		return nil, badRequest("the operationName parameter must be a string or null")
+	}
+	switch v := vars.(type) {
+	case nil:
+	case map[string]any:
+		p.Variables = v
+	default:
+		return nil, badRequest("the variables parameter must be a JSON object or null")
+	}
+	switch v := exts.(type) {
+	case nil:
+	case map[string]any:
+		p.Extensions = v
+	default:
+		return nil, badRequest("the extensions parameter must be a JSON object or null")
+	}
+	return p, nil
+}
+
+// decodeJSON decodes exactly one JSON value, keeping numbers as
+// json.Number so that gqlgen can tell Int from Float.
+func decodeJSON(data []byte, v any) error {
+	dec := json.NewDecoder(bytes.NewReader(data))
+	dec.UseNumber()
+	if err := dec.Decode(v); err != nil {
+		return err
+	}
+	if _, err := dec.Token(); err != io.EOF {
+		return errors.New("unexpected data after the JSON value")
+	}
+	return nil
+}
+
+// operationType returns the type of the operation a request would run, or
+// "" when the document does not parse or has no such operation (gqlgen
+// then reports the problem properly).
+func operationType(p *graphql.RawParams) ast.Operation {
+	doc, err := parser.ParseQuery(&ast.Source{Input: p.Query})
+	if err != nil {
+		return ""
+	}
+	op := doc.Operations.ForName(p.OperationName)
+	if op == nil {
+		return ""
+	}
+	return op.Operation
+}
+
+func writeRequestError(w http.ResponseWriter, media string, e *requestError) {
+	writeJSON(w, media, e.status, errorsOnly{Errors: gqlerror.List{{
+		Message:    e.msg,
+		Extensions: map[string]any{"code": codeBadRequest},
+	}}})
+}
+
+func writeJSON(w http.ResponseWriter, media string, status int, v any) {
+	b, err := json.Marshal(v)
+	if err != nil {
+		// Only a marshaller bug gets here; the response is already decided.
+		status = http.StatusInternalServerError
+		b = []byte(`{"errors":[{"message":"internal error","extensions":{"code":"INTERNAL"}}]}`)
+	}
+	w.Header().Set("Content-Type", media+"; charset=utf-8")
+	w.Header().Set("Content-Length", strconv.Itoa(len(b)))
+	w.WriteHeader(status)
+	_, _ = w.Write(b)
+}

@@ -1,0 +1,22 @@
+package server_test
+
+import (
+	"testing"
+
+	"github.com/serasi/serasi/geodata"
+	"github.com/serasi/serasi/internal/server/servertest"
+	"github.com/serasi/serasi/internal/store"
+	"github.com/serasi/serasi/internal/store/memory"
+)
+
+// TestGraphQLMemory runs the GraphQL API suite over the embedded store.
+func TestGraphQLMemory(t *testing.T) {
+	servertest.Run(t, func(t *testing.T) store.Store {
+		st, err := memory.New(geodata.FS)
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { st.Close() })
+		return st
+	})
+}

@@ -1,0 +1,50 @@
+package servertest
+
+import (
+	"testing"
+)
+
+// testNoNPlusOne proves that relations of list items are batched: each
+// query below costs a fixed number of store calls, whatever the length of
+// its lists.
+func testNoNPlusOne(t *testing.T, h *harness) {
+	tests := []struct {
+		name  string
+		query string
+		want  map[string]int
+	}{
+		{"Project.kelurahan and Project.forum",
+			`{ projects(first: 500) { edges { node { kelurahan { name kecamatan { name } } forum { name } } } } }`,
+			map[string]int{"Projects": 1, "KelurahansByCodes": 1, "ForumsByIDs": 1, "Kecamatans": 1}},
+		{"Forum.kelurahan", `{ forums { kelurahan { name } } }`,
+			map[string]int{"Forums": 1, "KelurahansByCodes": 1}},
+		{"Activity.forum and Activity.kelurahan", `{ activities(first: 500) { edges { node { forum { name } kelurahan { name } } } } }`,
+			map[string]int{"Activities": 1, "ForumsByIDs": 1, "KelurahansByCodes": 1}},
+		{"Kelurahan.kecamatan and Kelurahan.forums", `{ kelurahans { kecamatan { name } forums { name } } }`,
+			map[string]int{"Kelurahans": 1, "Kecamatans": 1, "Forums": 1}},
+		{"Kecamatan.kelurahan", `{ kecamatans { kelurahan { name } } }`,
+			map[string]int{"Kecamatans": 1, "Kelurahans": 1}},
+		{"nearest with relations", `{ nearestProjects(lon: 122.6077, lat: -5.456, limit: 50) { project { kelurahan { name } forum { name } } } }`,
+			map[string]int{"NearestProjects": 1, "KelurahansByCodes": 1, "ForumsByIDs": 1}},
+		{"stats with relations", `{ projectStats(groupBy: [KELURAHAN, FORUM]) { kelurahan { name } forum { name } } }`,
+			map[string]int{"ProjectStats": 1, "KelurahansByCodes": 1, "ForumsByIDs": 1}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			h.counter.Reset()
+			var out map[string]any
+			h.query(t, tc.query, nil, &out)
+			got := h.counter.Calls()
+			for m, n := range tc.want {
+				if got[m] != n {
+					t.Errorf("%s called %d times, want %d (all calls: %v)", m, got[m], n, got)
+				}
+			}
+			for m := range got {
+				if _, ok := tc.want[m]; !ok {
+					t.Errorf("unexpected store calls %s: %v", m, got)
+				}
+			}
+		})
+	}
+}
