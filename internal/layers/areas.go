@@ -1,0 +1,170 @@
+package layers
+
+import (
+	"context"
+	"slices"
+
+	"github.com/paulmach/orb/geojson"
+
+	"github.com/serasi/serasi/internal/domain"
+	"github.com/serasi/serasi/internal/store"
+)
+
+var areaTypes = []string{"Polygon", "MultiPolygon"}
+
+func kecamatanLayer() *Layer {
+	l := &Layer{
+		Name:          "kecamatan",
+		Title:         "Kecamatan",
+		Description:   "The 8 kecamatan (districts) of Kota Baubau.",
+		GeometryTypes: areaTypes,
+		IDProperty:    "kode",
+		Fields: []Field{
+			{Name: "kode", Type: String, Description: "Kemendagri code, e.g. 74.72.02"},
+			{Name: "nama", Type: String, Description: "Name, e.g. Wolio"},
+			{Name: "areaSqM", Type: Number, Description: "Geodesic area in square metres (WGS 84)"},
+		},
+		Params: []Param{
+			{Name: "kode", Type: String, List: true, Description: "Kecamatan codes"},
+		},
+		MinZoom: 6, MaxZoom: 16,
+	}
+	l.fetch = func(ctx context.Context, s store.Store, q Query) (Result, error) {
+		r := values{l, q.Filter}
+		codes := r.list("kode")
+		all, err := s.Kecamatans(ctx)
+		if err != nil {
+			return Result{}, err
+		}
+		// A kecamatan is the union of its kelurahan, so it meets the box
+		// exactly when one of them does; asking the store keeps the
+		// intersection rule in one place.
+		var inBox map[string]bool
+		if q.BBox != nil {
+			kels, err := s.Kelurahans(ctx, domain.KelurahanFilter{BBox: q.BBox})
+			if err != nil {
+				return Result{}, err
+			}
+			inBox = map[string]bool{}
+			for _, k := range kels {
+				inBox[k.KecamatanCode] = true
+			}
+		}
+		var feats []*geojson.Feature
+		for _, k := range all {
+			if (codes != nil && !slices.Contains(codes, k.Code)) || (inBox != nil && !inBox[k.Code]) {
+				continue
+			}
+			feats = append(feats, kecamatanFeature(k))
+		}
+		return window(feats, q), nil
+	}
+	l.get = func(ctx context.Context, s store.Store, id string) (*geojson.Feature, error) {
+		k, err := s.Kecamatan(ctx, id)
+		if err != nil {
+			return nil, err
+		}
+		return kecamatanFeature(k), nil
+	}
+	return l
+}
+
+func kecamatanFeature(k domain.Kecamatan) *geojson.Feature {
+	f := geojson.NewFeature(k.Geometry)
+	f.ID = k.Code
+	f.Properties = geojson.Properties{"kode": k.Code, "nama": k.Name, "areaSqM": roundArea(k.AreaSqM)}
+	return f
+}
+
+func kelurahanLayer() *Layer {
+	l := &Layer{
+		Name:          "kelurahan",
+		Title:         "Kelurahan",
+		Description:   "The 43 kelurahan (urban villages) of Kota Baubau.",
+		GeometryTypes: areaTypes,
+		IDProperty:    "kode",
+		Fields: []Field{
+			{Name: "kode", Type: String, Description: "Kemendagri code, e.g. 74.72.02.1001"},
+			{Name: "nama", Type: String, Description: "Name, e.g. Wale"},
+			{Name: "kecamatanCode", Type: String, Description: "Code of its kecamatan"},
+			{Name: "areaSqM", Type: Number, Description: "Geodesic area in square metres (WGS 84)"},
+			{Name: "conflictProne", Type: Boolean, Description: "Listed by the program as prone to social conflict"},
+		},
+		Params: []Param{
+			{Name: "kode", Type: String, List: true, Description: "Kelurahan codes"},
+			{Name: "kecamatanCode", Type: String, Description: "Kelurahan of this kecamatan"},
+			{Name: "nameContains", Type: String, Description: "Case-insensitive part of the name"},
+			{Name: "conflictProne", Type: Boolean, Description: "Conflict-prone (true) or not (false)"},
+			{Name: "hasForum", Type: Boolean, Description: "Served (true) or not (false) by an active forum"},
+		},
+		MinZoom: 8, MaxZoom: 16,
+	}
+	l.fetch = func(ctx context.Context, s store.Store, q Query) (Result, error) {
+		r := values{l, q.Filter}
+		f := domain.KelurahanFilter{BBox: q.BBox}
+		var err error
+		if f.KecamatanCode, err = r.str("kecamatanCode"); err != nil {
+			return Result{}, err
+		}
+		if f.NameContains, err = r.str("nameContains"); err != nil {
+			return Result{}, err
+		}
+		if f.ConflictProne, err = r.bool("conflictProne"); err != nil {
+			return Result{}, err
+		}
+		if f.HasForum, err = r.bool("hasForum"); err != nil {
+			return Result{}, err
+		}
+		codes := r.list("kode")
+		kels, err := s.Kelurahans(ctx, f)
+		if err != nil {
+			return Result{}, err
+		}
+		var feats []*geojson.Feature
+		for _, k := range kels {
+			if codes != nil && !slices.Contains(codes, k.Code) {
+				continue
+			}
+			feats = append(feats, kelurahanFeature(k))
+		}
+		return window(feats, q), nil
+	}
+	l.get = func(ctx context.Context, s store.Store, id string) (*geojson.Feature, error) {
+		k, err := s.Kelurahan(ctx, id)
+		if err != nil {
+			return nil, err
+		}
+		return kelurahanFeature(k), nil
+	}
+	return l
+}
+
+func kelurahanFeature(k domain.Kelurahan) *geojson.Feature {
+	f := geojson.NewFeature(k.Geometry)
+	f.ID = k.Code
+	f.Properties = geojson.Properties{
+		"kode":          k.Code,
+		"nama":          k.Name,
+		"kecamatanCode": k.KecamatanCode,
+		"areaSqM":       roundArea(k.AreaSqM),
+		"conflictProne": k.ConflictProne,
+	}
+	return f
+}
+
+// roundArea keeps square metres to one decimal: the source polygons are
+// simplified, so more digits only cost bytes.
+func roundArea(a float64) float64 {
+	return float64(int64(a*10+0.5)) / 10
+}
+
+// window applies q's offset and limit to a full, ordered list.
+func window(feats []*geojson.Feature, q Query) Result {
+	n := len(feats)
+	lo := min(max(q.Offset, 0), n)
+	hi := n
+	if q.Limit > 0 {
+		hi = min(lo+q.Limit, n)
+	}
+	return Result{Features: feats[lo:hi], NumberMatched: n}
+}

@@ -1,0 +1,143 @@
+// Package layers turns store records into GeoJSON features, in one place, for
+// every map-facing output: the /geojson endpoint, vector tiles and OGC API –
+// Features. A Layer says what its features carry (for TileJSON vector_layers,
+// OGC collections and OpenAPI) and fetches them for a query, reading only
+// through store.Store.
+package layers
+
+import (
+	"context"
+	"net/url"
+	"slices"
+
+	"github.com/paulmach/orb"
+	"github.com/paulmach/orb/geojson"
+
+	"github.com/serasi/serasi/internal/store"
+)
+
+// FieldType is the JSON type of a feature property.
+type FieldType string
+
+const (
+	String  FieldType = "string"
+	Integer FieldType = "integer"
+	Number  FieldType = "number"
+	Boolean FieldType = "boolean"
+)
+
+// Field describes one property that every feature of a layer carries.
+type Field struct {
+	Name        string
+	Type        FieldType
+	Description string
+	// Format refines a string ("date") for OpenAPI.
+	Format string
+	// Nullable fields are null (and absent from vector tiles) when unknown.
+	Nullable bool
+	// Detail fields (long texts) are left out of vector tiles, where every
+	// byte is paid for on each pan; GeoJSON and OGC API carry them.
+	Detail bool
+}
+
+// Param is a filter query parameter that a layer accepts besides bbox,
+// limit and offset.
+type Param struct {
+	Name string
+	// Aliases are other accepted names: the feature property the filter
+	// tests (OGC API property filters, e.g. kind= for kinds=).
+	Aliases     []string
+	Type        FieldType
+	Format      string   // "date" for dates
+	List        bool     // comma-separated (or repeated) values
+	Enum        []string // the allowed values, when closed
+	Description string
+}
+
+// Query selects the features of a layer.
+type Query struct {
+	// BBox keeps features whose geometry intersects the box (lon/lat).
+	BBox *orb.Bound
+	// Filter holds the layer's own parameters (see Layer.Params), as parsed
+	// from a URL query; unknown names are EINVALID.
+	Filter url.Values
+	Offset int
+	Limit  int // 0 or less: no limit
+}
+
+// Result is one window of features and the number that matched in all.
+type Result struct {
+	Features      []*geojson.Feature
+	NumberMatched int
+}
+
+// Layer is one kind of feature served to map clients.
+type Layer struct {
+	Name        string
+	Title       string
+	Description string
+	// GeometryTypes lists the GeoJSON geometry types its features may have.
+	GeometryTypes []string
+	// IDProperty names the property that repeats the feature id (vector
+	// tiles cannot carry string ids).
+	IDProperty string
+	Fields     []Field
+	Params     []Param
+	// MinZoom and MaxZoom bound the vector tiles served for the layer;
+	// clients overzoom past MaxZoom.
+	MinZoom, MaxZoom int
+
+	fetch func(ctx context.Context, s store.Store, q Query) (Result, error)
+	get   func(ctx context.Context, s store.Store, id string) (*geojson.Feature, error)
+}
+
+// Fetch returns the features matching q in the layer's natural order (by
+// code or id; activities by date). EINVALID for a bad filter.
+func (l *Layer) Fetch(ctx context.Context, s store.Store, q Query) (Result, error) {
+	if err := l.checkParams(q.Filter); err != nil {
+		return Result{}, err
+	}
+	if err := store.ValidateBound("bbox", q.BBox); err != nil {
+		return Result{}, err
+	}
+	return l.fetch(ctx, s, q)
+}
+
+// Feature returns one feature by id, or ENOTFOUND.
+func (l *Layer) Feature(ctx context.Context, s store.Store, id string) (*geojson.Feature, error) {
+	return l.get(ctx, s, id)
+}
+
+// Param returns the parameter accepted under name (or one of its aliases).
+func (l *Layer) Param(name string) (Param, bool) {
+	for _, p := range l.Params {
+		if p.Name == name || slices.Contains(p.Aliases, name) {
+			return p, true
+		}
+	}
+	return Param{}, false
+}
+
+// Registry holds the layers served, in a fixed order.
+type Registry struct {
+	list []*Layer
+}
+
+// New returns the registry of every layer: kecamatan, kelurahan, forums,
+// projects and activities.
+func New() *Registry {
+	return &Registry{list: []*Layer{kecamatanLayer(), kelurahanLayer(), forumLayer(), projectLayer(), activityLayer()}}
+}
+
+// All returns the layers in their fixed order.
+func (r *Registry) All() []*Layer { return slices.Clone(r.list) }
+
+// Lookup returns the layer with the given name.
+func (r *Registry) Lookup(name string) (*Layer, bool) {
+	for _, l := range r.list {
+		if l.Name == name {
+			return l, true
+		}
+	}
+	return nil, false
+}

@@ -1,0 +1,359 @@
+package layers
+
+import (
+	"context"
+	"strings"
+	"time"
+
+	"github.com/paulmach/orb"
+	"github.com/paulmach/orb/geojson"
+
+	"github.com/serasi/serasi/internal/domain"
+	"github.com/serasi/serasi/internal/store"
+)
+
+func forumLayer() *Layer {
+	l := &Layer{
+		Name:          "forums",
+		Title:         "Forum Keserasian Sosial",
+		Description:   "FKS forums, placed at their secretariat.",
+		GeometryTypes: []string{"Point"},
+		IDProperty:    "id",
+		Fields: []Field{
+			{Name: "id", Type: String, Description: "Forum id, e.g. fks-2015-wale"},
+			{Name: "name", Type: String, Description: "Forum name"},
+			{Name: "status", Type: String, Description: "ACTIVE or INACTIVE"},
+			{Name: "statusLabelId", Type: String, Description: "Indonesian label of the status"},
+			{Name: "yearFormed", Type: Integer, Description: "Cohort year"},
+			{Name: "memberCount", Type: Integer, Description: "Number of members"},
+			{Name: "kelurahanCode", Type: String, Description: "Kelurahan of the secretariat"},
+			{Name: "kelurahanCodes", Type: String, Description: "Comma-separated codes of every kelurahan served"},
+			{Name: "description", Type: String, Detail: true, Description: "Description"},
+		},
+		Params: []Param{
+			{Name: "statuses", Aliases: []string{"status"}, Type: String, List: true,
+				Enum: enumStrings([]domain.ForumStatus{domain.ForumActive, domain.ForumInactive}), Description: "Forum statuses"},
+			{Name: "yearFormed", Type: Integer, Description: "Cohort year"},
+			{Name: "kelurahanCode", Type: String, Description: "Forums serving this kelurahan"},
+			{Name: "kecamatanCode", Type: String, Description: "Forums serving a kelurahan of this kecamatan"},
+		},
+		MinZoom: 8, MaxZoom: 18,
+	}
+	l.fetch = func(ctx context.Context, s store.Store, q Query) (Result, error) {
+		r := values{l, q.Filter}
+		var f domain.ForumFilter
+		var err error
+		if f.Statuses, err = enum(r, "statuses", []domain.ForumStatus{domain.ForumActive, domain.ForumInactive}); err != nil {
+			return Result{}, err
+		}
+		if f.YearFormed, err = r.int("yearFormed"); err != nil {
+			return Result{}, err
+		}
+		if f.KelurahanCode, err = r.str("kelurahanCode"); err != nil {
+			return Result{}, err
+		}
+		if f.KecamatanCode, err = r.str("kecamatanCode"); err != nil {
+			return Result{}, err
+		}
+		forums, err := s.Forums(ctx, f)
+		if err != nil {
+			return Result{}, err
+		}
+		var feats []*geojson.Feature
+		for _, fo := range forums {
+			if q.BBox != nil && !q.BBox.Contains(fo.Secretariat) {
+				continue
+			}
+			feats = append(feats, forumFeature(fo))
+		}
+		return window(feats, q), nil
+	}
+	l.get = func(ctx context.Context, s store.Store, id string) (*geojson.Feature, error) {
+		f, err := s.Forum(ctx, id)
+		if err != nil {
+			return nil, err
+		}
+		return forumFeature(f), nil
+	}
+	return l
+}
+
+func forumFeature(fo domain.Forum) *geojson.Feature {
+	f := geojson.NewFeature(fo.Secretariat)
+	f.ID = fo.ID
+	var first any
+	if len(fo.KelurahanCodes) > 0 {
+		first = fo.KelurahanCodes[0]
+	}
+	f.Properties = geojson.Properties{
+		"id":             fo.ID,
+		"name":           fo.Name,
+		"status":         string(fo.Status),
+		"statusLabelId":  fo.Status.LabelID(),
+		"yearFormed":     fo.YearFormed,
+		"memberCount":    fo.MemberCount,
+		"kelurahanCode":  first,
+		"kelurahanCodes": strings.Join(fo.KelurahanCodes, ","),
+		"description":    fo.Description,
+	}
+	return f
+}
+
+func projectLayer() *Layer {
+	kinds, statuses := enumStrings(domain.ProjectKinds), enumStrings(domain.ProjectStatuses)
+	l := &Layer{
+		Name:          "projects",
+		Title:         "Physical projects",
+		Description:   "Physical activities of the program: roads, drainage, places of worship, sports fields, ...",
+		GeometryTypes: []string{"Point", "LineString", "Polygon"},
+		IDProperty:    "id",
+		Fields: []Field{
+			{Name: "id", Type: String, Description: "Project id, e.g. prj-001"},
+			{Name: "title", Type: String, Description: "Title"},
+			{Name: "kind", Type: String, Description: "Project kind, e.g. VILLAGE_ROAD"},
+			{Name: "kindLabelId", Type: String, Description: "Indonesian label of the kind"},
+			{Name: "status", Type: String, Description: "PLANNED, IN_PROGRESS, COMPLETED or CANCELLED"},
+			{Name: "statusLabelId", Type: String, Description: "Indonesian label of the status"},
+			{Name: "year", Type: Integer, Description: "Budget year"},
+			{Name: "budgetRupiah", Type: Integer, Description: "Budget in rupiah"},
+			{Name: "beneficiaries", Type: Integer, Description: "Number of beneficiaries"},
+			{Name: "forumId", Type: String, Nullable: true, Description: "Forum attached, if any"},
+			{Name: "kelurahanCode", Type: String, Description: "Kelurahan at the first coordinate"},
+			{Name: "kecamatanCode", Type: String, Description: "Kecamatan of that kelurahan"},
+			{Name: "startDate", Type: String, Format: "date", Nullable: true, Description: "Start date"},
+			{Name: "finishDate", Type: String, Format: "date", Nullable: true, Description: "Finish date"},
+			{Name: "description", Type: String, Detail: true, Description: "Description"},
+		},
+		Params: []Param{
+			{Name: "kinds", Aliases: []string{"kind"}, Type: String, List: true, Enum: kinds, Description: "Project kinds"},
+			{Name: "statuses", Aliases: []string{"status"}, Type: String, List: true, Enum: statuses, Description: "Project statuses"},
+			{Name: "yearFrom", Type: Integer, Description: "First budget year (inclusive)"},
+			{Name: "yearTo", Type: Integer, Description: "Last budget year (inclusive)"},
+			{Name: "year", Type: Integer, Description: "Budget year (sets yearFrom and yearTo)"},
+			{Name: "kelurahanCodes", Aliases: []string{"kelurahanCode"}, Type: String, List: true, Description: "Kelurahan codes"},
+			{Name: "kecamatanCodes", Aliases: []string{"kecamatanCode"}, Type: String, List: true, Description: "Kecamatan codes"},
+			{Name: "forumId", Type: String, Description: "Projects of this forum"},
+		},
+		MinZoom: 8, MaxZoom: 18,
+	}
+	l.fetch = func(ctx context.Context, s store.Store, q Query) (Result, error) {
+		f, err := projectFilter(values{l, q.Filter})
+		if err != nil {
+			return Result{}, err
+		}
+		f.BBox = q.BBox
+		var feats []*geojson.Feature
+		total, err := pages(q, func(p domain.Page) (int, int, error) {
+			pg, err := s.Projects(ctx, f, domain.ProjectOrder{}, p)
+			for _, h := range pg.Items {
+				feats = append(feats, projectFeature(h.Project))
+			}
+			return len(pg.Items), pg.TotalCount, err
+		})
+		return Result{Features: feats, NumberMatched: total}, err
+	}
+	l.get = func(ctx context.Context, s store.Store, id string) (*geojson.Feature, error) {
+		p, err := s.Project(ctx, id)
+		if err != nil {
+			return nil, err
+		}
+		return projectFeature(p), nil
+	}
+	return l
+}
+
+func projectFilter(r values) (domain.ProjectFilter, error) {
+	var f domain.ProjectFilter
+	var err error
+	if f.Kinds, err = enum(r, "kinds", domain.ProjectKinds); err != nil {
+		return f, err
+	}
+	if f.Statuses, err = enum(r, "statuses", domain.ProjectStatuses); err != nil {
+		return f, err
+	}
+	if f.YearFrom, err = r.int("yearFrom"); err != nil {
+		return f, err
+	}
+	if f.YearTo, err = r.int("yearTo"); err != nil {
+		return f, err
+	}
+	year, err := r.int("year")
+	if err != nil {
+		return f, err
+	}
+	if year != nil {
+		if f.YearFrom != nil || f.YearTo != nil {
+			return f, domain.Invalid("year", "cannot be combined with yearFrom or yearTo")
+		}
+		f.YearFrom, f.YearTo = year, year
+	}
+	if f.YearFrom != nil && f.YearTo != nil && *f.YearFrom > *f.YearTo {
+		return f, domain.Invalid("yearFrom", "must not be after yearTo")
+	}
+	f.KelurahanCodes = r.list("kelurahanCodes")
+	f.KecamatanCodes = r.list("kecamatanCodes")
+	if f.ForumID, err = r.str("forumId"); err != nil {
+		return f, err
+	}
+	return f, nil
+}
+
+func projectFeature(p domain.Project) *geojson.Feature {
+	f := geojson.NewFeature(p.Geometry)
+	f.ID = p.ID
+	f.Properties = geojson.Properties{
+		"id":            p.ID,
+		"title":         p.Title,
+		"kind":          string(p.Kind),
+		"kindLabelId":   p.Kind.LabelID(),
+		"status":        string(p.Status),
+		"statusLabelId": p.Status.LabelID(),
+		"year":          p.Year,
+		"budgetRupiah":  p.BudgetRupiah,
+		"beneficiaries": p.Beneficiaries,
+		"forumId":       nullString(p.ForumID),
+		"kelurahanCode": p.KelurahanCode,
+		"kecamatanCode": domain.KecamatanCodeOf(p.KelurahanCode),
+		"startDate":     nullDate(p.StartDate),
+		"finishDate":    nullDate(p.FinishDate),
+		"description":   p.Description,
+	}
+	return f
+}
+
+// world stands for "anywhere": the store's bbox filter is also how
+// activities without a recorded location are left out of a map layer.
+var world = orb.Bound{Min: orb.Point{-180, -90}, Max: orb.Point{180, 90}}
+
+func activityLayer() *Layer {
+	l := &Layer{
+		Name:          "activities",
+		Title:         "Non-physical activities",
+		Description:   "Dialogues, trainings and events of the forums that have a recorded location.",
+		GeometryTypes: []string{"Point"},
+		IDProperty:    "id",
+		Fields: []Field{
+			{Name: "id", Type: String, Description: "Activity id, e.g. act-001"},
+			{Name: "title", Type: String, Description: "Title"},
+			{Name: "kind", Type: String, Description: "Activity kind, e.g. DIALOGUE"},
+			{Name: "kindLabelId", Type: String, Description: "Indonesian label of the kind"},
+			{Name: "date", Type: String, Format: "date", Description: "Date"},
+			{Name: "participants", Type: Integer, Description: "Number of participants"},
+			{Name: "forumId", Type: String, Description: "Forum that held it"},
+			{Name: "kelurahanCode", Type: String, Description: "Kelurahan of the location"},
+			{Name: "description", Type: String, Detail: true, Description: "Description"},
+		},
+		Params: []Param{
+			{Name: "kinds", Aliases: []string{"kind"}, Type: String, List: true, Enum: enumStrings(domain.ActivityKinds), Description: "Activity kinds"},
+			{Name: "forumId", Type: String, Description: "Activities of this forum"},
+			{Name: "kelurahanCodes", Aliases: []string{"kelurahanCode"}, Type: String, List: true, Description: "Kelurahan codes"},
+			{Name: "dateFrom", Type: String, Format: "date", Description: "First date (inclusive), YYYY-MM-DD"},
+			{Name: "dateTo", Type: String, Format: "date", Description: "Last date (inclusive), YYYY-MM-DD"},
+		},
+		MinZoom: 8, MaxZoom: 18,
+	}
+	l.fetch = func(ctx context.Context, s store.Store, q Query) (Result, error) {
+		r := values{l, q.Filter}
+		f := domain.ActivityFilter{BBox: q.BBox}
+		if f.BBox == nil {
+			w := world
+			f.BBox = &w
+		}
+		var err error
+		if f.Kinds, err = enum(r, "kinds", domain.ActivityKinds); err != nil {
+			return Result{}, err
+		}
+		if f.ForumID, err = r.str("forumId"); err != nil {
+			return Result{}, err
+		}
+		f.KelurahanCodes = r.list("kelurahanCodes")
+		if f.DateFrom, err = r.date("dateFrom"); err != nil {
+			return Result{}, err
+		}
+		if f.DateTo, err = r.date("dateTo"); err != nil {
+			return Result{}, err
+		}
+		if f.DateFrom != nil && f.DateTo != nil && f.DateFrom.After(*f.DateTo) {
+			return Result{}, domain.Invalid("dateFrom", "must not be after dateTo")
+		}
+		var feats []*geojson.Feature
+		total, err := pages(q, func(p domain.Page) (int, int, error) {
+			pg, err := s.Activities(ctx, f, p)
+			for _, a := range pg.Items {
+				feats = append(feats, activityFeature(a))
+			}
+			return len(pg.Items), pg.TotalCount, err
+		})
+		return Result{Features: feats, NumberMatched: total}, err
+	}
+	l.get = func(ctx context.Context, s store.Store, id string) (*geojson.Feature, error) {
+		a, err := s.Activity(ctx, id)
+		if err != nil {
+			return nil, err
+		}
+		if a.Location == nil {
+			// Not part of this layer, as in Fetch.
+			return nil, domain.NotFound("activity", id)
+		}
+		return activityFeature(a), nil
+	}
+	return l
+}
+
+func activityFeature(a domain.Activity) *geojson.Feature {
+	var g orb.Geometry
+	if a.Location != nil {
+		g = *a.Location
+	}
+	f := geojson.NewFeature(g)
+	f.ID = a.ID
+	f.Properties = geojson.Properties{
+		"id":            a.ID,
+		"title":         a.Title,
+		"kind":          string(a.Kind),
+		"kindLabelId":   a.Kind.LabelID(),
+		"date":          a.Date.Format(time.DateOnly),
+		"participants":  a.Participants,
+		"forumId":       a.ForumID,
+		"kelurahanCode": a.KelurahanCode,
+		"description":   a.Description,
+	}
+	return f
+}
+
+// pages reads q's window from a store capped at store.MaxPageSize per call;
+// fetch returns how many items it got and the total that matched.
+func pages(q Query, fetch func(domain.Page) (got, total int, err error)) (int, error) {
+	offset, remaining := max(q.Offset, 0), q.Limit
+	for {
+		limit := store.MaxPageSize
+		if remaining > 0 {
+			limit = min(limit, remaining)
+		}
+		got, total, err := fetch(domain.Page{Offset: offset, Limit: limit})
+		if err != nil {
+			return 0, err
+		}
+		offset += got
+		if remaining > 0 {
+			remaining -= got
+		}
+		if got < limit || offset >= total || (q.Limit > 0 && remaining <= 0) {
+			return total, nil
+		}
+	}
+}
+
+func nullString(s string) any {
+	if s == "" {
+		return nil
+	}
+	return s
+}
+
+func nullDate(t *time.Time) any {
+	if t == nil {
+		return nil
+	}
+	return t.Format(time.DateOnly)
+}

@@ -1,0 +1,453 @@
+// Package ogcapi serves the map layers as OGC API – Features – Part 1: Core
+// (conformance classes core, oas30, geojson and html), so that GDAL, QGIS
+// and other OGC clients can read them as feature collections.
+package ogcapi
+
+import (
+	"encoding/json"
+	"log/slog"
+	"math"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/paulmach/orb/geojson"
+
+	"github.com/serasi/serasi/internal/domain"
+	"github.com/serasi/serasi/internal/layers"
+	"github.com/serasi/serasi/internal/store"
+)
+
+// Conformance classes this server implements.
+var conformsTo = []string{
+	"http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/core",
+	"http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/oas30",
+	"http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/geojson",
+	"http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/html",
+}
+
+// Item limits (OGC API – Features: a limit above the maximum is clamped).
+const (
+	DefaultLimit = 10
+	MaxLimit     = 1000
+)
+
+// Media types.
+const (
+	mediaJSON    = "application/json"
+	mediaGeoJSON = "application/geo+json"
+	mediaHTML    = "text/html"
+	mediaOpenAPI = "application/vnd.oai.openapi+json;version=3.0"
+	crs84        = "http://www.opengis.net/def/crs/OGC/1.3/CRS84"
+)
+
+// Options configure the OGC API.
+type Options struct {
+	// BasePath is where the API is mounted; default "/ogcapi".
+	BasePath string
+	// Registry defaults to layers.New().
+	Registry *layers.Registry
+	// Logger receives internal errors; default slog.Default().
+	Logger *slog.Logger
+	// Title and Description head the landing page.
+	Title, Description string
+}
+
+type api struct {
+	store store.Store
+	opts  Options
+}
+
+// New returns the OGC API handler; mount it at opts.BasePath and below.
+func New(s store.Store, opts Options) http.Handler {
+	if opts.BasePath == "" {
+		opts.BasePath = "/ogcapi"
+	}
+	opts.BasePath = strings.TrimSuffix(opts.BasePath, "/")
+	if opts.Registry == nil {
+		opts.Registry = layers.New()
+	}
+	if opts.Logger == nil {
+		opts.Logger = slog.Default()
+	}
+	if opts.Title == "" {
+		opts.Title = "Program Keserasian Sosial Kota Baubau"
+	}
+	if opts.Description == "" {
+		opts.Description = "Kelurahan and kecamatan boundaries, Forum Keserasian Sosial, projects and activities of the Social Harmony Program of Kota Baubau."
+	}
+	a := &api{store: s, opts: opts}
+	b := opts.BasePath
+	mux := http.NewServeMux()
+	mux.HandleFunc("GET "+b+"/{$}", a.landing)
+	mux.HandleFunc("GET "+b+"/conformance", a.conformance)
+	mux.HandleFunc("GET "+b+"/api", a.openAPI)
+	mux.HandleFunc("GET "+b+"/collections", a.collections)
+	mux.HandleFunc("GET "+b+"/collections/{id}", a.collection)
+	mux.HandleFunc("GET "+b+"/collections/{id}/items", a.items)
+	mux.HandleFunc("GET "+b+"/collections/{id}/items/{featureId}", a.item)
+	mux.HandleFunc(b+"/", func(w http.ResponseWriter, r *http.Request) {
+		a.fail(w, r, domain.Errorf(domain.ENOTFOUND, "no such resource %s", r.URL.Path))
+	})
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		// The landing page is both /ogcapi and /ogcapi/.
+		if r.URL.Path == b && b != "" {
+			r2 := *r
+			u := *r.URL
+			u.Path = b + "/"
+			r2.URL = &u
+			r = &r2
+		}
+		w.Header().Add("Vary", "Accept")
+		mux.ServeHTTP(w, r)
+	})
+}
+
+// Link is a web link (RFC 8288) as OGC API writes it.
+type Link struct {
+	Href  string `json:"href"`
+	Rel   string `json:"rel"`
+	Type  string `json:"type,omitempty"`
+	Title string `json:"title,omitempty"`
+}
+
+func (a *api) fail(w http.ResponseWriter, r *http.Request, err error) {
+	layers.WriteError(w, r, a.opts.Logger, err)
+}
+
+// root is the absolute URL of the API's base path.
+func (a *api) root(r *http.Request) string {
+	return layers.BaseURL(r) + a.opts.BasePath
+}
+
+// selfLinks returns self and alternate links of a resource at path.
+func selfLinks(href string, f format, jsonType string) []Link {
+	j := Link{Href: withF(href, "json"), Type: jsonType, Title: "This document as JSON"}
+	h := Link{Href: withF(href, "html"), Type: mediaHTML, Title: "This document as HTML"}
+	if f == formatHTML {
+		h.Rel, j.Rel = "self", "alternate"
+		return []Link{h, j}
+	}
+	j.Rel, h.Rel = "self", "alternate"
+	return []Link{j, h}
+}
+
+// withF sets the f parameter of href.
+func withF(href, f string) string {
+	u, err := url.Parse(href)
+	if err != nil {
+		return href
+	}
+	q := u.Query()
+	q.Set("f", f)
+	u.RawQuery = q.Encode()
+	return u.String()
+}
+
+func (a *api) respond(w http.ResponseWriter, r *http.Request, f format, jsonType string, doc any, page string) {
+	if f == formatHTML {
+		a.html(w, r, page, doc)
+		return
+	}
+	layers.WriteJSON(w, http.StatusOK, jsonType, doc)
+}
+
+type landingDoc struct {
+	Title       string `json:"title"`
+	Description string `json:"description"`
+	Links       []Link `json:"links"`
+}
+
+func (a *api) landing(w http.ResponseWriter, r *http.Request) {
+	f, err := negotiate(r)
+	if err != nil {
+		a.fail(w, r, err)
+		return
+	}
+	root := a.root(r)
+	links := append(selfLinks(root+"/", f, mediaJSON),
+		Link{Href: root + "/api", Rel: "service-desc", Type: mediaOpenAPI, Title: "The API definition (OpenAPI 3.0)"},
+		Link{Href: withF(root+"/api", "html"), Rel: "service-doc", Type: mediaHTML, Title: "The API documentation"},
+		Link{Href: root + "/conformance", Rel: "conformance", Type: mediaJSON, Title: "Conformance classes"},
+		Link{Href: root + "/collections", Rel: "data", Type: mediaJSON, Title: "Feature collections"},
+	)
+	a.respond(w, r, f, mediaJSON, landingDoc{Title: a.opts.Title, Description: a.opts.Description, Links: links}, "landing")
+}
+
+type conformanceDoc struct {
+	ConformsTo []string `json:"conformsTo"`
+}
+
+func (a *api) conformance(w http.ResponseWriter, r *http.Request) {
+	f, err := negotiate(r)
+	if err != nil {
+		a.fail(w, r, err)
+		return
+	}
+	a.respond(w, r, f, mediaJSON, conformanceDoc{ConformsTo: conformsTo}, "conformance")
+}
+
+type extentDoc struct {
+	Spatial spatialExtent `json:"spatial"`
+}
+
+type spatialExtent struct {
+	BBox [][4]float64 `json:"bbox"`
+	CRS  string       `json:"crs"`
+}
+
+type collectionDoc struct {
+	ID          string    `json:"id"`
+	Title       string    `json:"title"`
+	Description string    `json:"description"`
+	Links       []Link    `json:"links"`
+	Extent      extentDoc `json:"extent"`
+	ItemType    string    `json:"itemType"`
+	CRS         []string  `json:"crs"`
+}
+
+type collectionsDoc struct {
+	Links       []Link          `json:"links"`
+	Collections []collectionDoc `json:"collections"`
+}
+
+func (a *api) collectionDoc(r *http.Request, l *layers.Layer, ext [4]float64) collectionDoc {
+	href := a.root(r) + "/collections/" + l.Name
+	return collectionDoc{
+		ID: l.Name, Title: l.Title, Description: l.Description,
+		Links: []Link{
+			{Href: href, Rel: "self", Type: mediaJSON, Title: l.Title},
+			{Href: withF(href, "html"), Rel: "alternate", Type: mediaHTML, Title: l.Title + " as HTML"},
+			{Href: href + "/items", Rel: "items", Type: mediaGeoJSON, Title: l.Title + " items"},
+			{Href: withF(href+"/items", "html"), Rel: "items", Type: mediaHTML, Title: l.Title + " items as HTML"},
+		},
+		Extent:   extentDoc{Spatial: spatialExtent{BBox: [][4]float64{ext}, CRS: crs84}},
+		ItemType: "feature",
+		CRS:      []string{crs84},
+	}
+}
+
+func (a *api) extent(r *http.Request) ([4]float64, error) {
+	b, err := layers.Extent(r.Context(), a.store)
+	return [4]float64{b.Min[0], b.Min[1], b.Max[0], b.Max[1]}, err
+}
+
+func (a *api) collections(w http.ResponseWriter, r *http.Request) {
+	f, err := negotiate(r)
+	if err != nil {
+		a.fail(w, r, err)
+		return
+	}
+	ext, err := a.extent(r)
+	if err != nil {
+		a.fail(w, r, err)
+		return
+	}
+	doc := collectionsDoc{Links: selfLinks(a.root(r)+"/collections", f, mediaJSON)}
+	for _, l := range a.opts.Registry.All() {
+		doc.Collections = append(doc.Collections, a.collectionDoc(r, l, ext))
+	}
+	a.respond(w, r, f, mediaJSON, doc, "collections")
+}
+
+func (a *api) layer(w http.ResponseWriter, r *http.Request) (*layers.Layer, format, bool) {
+	l, ok := a.opts.Registry.Lookup(r.PathValue("id"))
+	if !ok {
+		a.fail(w, r, domain.NotFound("collection", r.PathValue("id")))
+		return nil, 0, false
+	}
+	f, err := negotiate(r)
+	if err != nil {
+		a.fail(w, r, err)
+		return nil, 0, false
+	}
+	return l, f, true
+}
+
+func (a *api) collection(w http.ResponseWriter, r *http.Request) {
+	l, f, ok := a.layer(w, r)
+	if !ok {
+		return
+	}
+	ext, err := a.extent(r)
+	if err != nil {
+		a.fail(w, r, err)
+		return
+	}
+	doc := a.collectionDoc(r, l, ext)
+	if f == formatHTML {
+		doc.Links[0], doc.Links[1] = doc.Links[1], doc.Links[0]
+		doc.Links[0].Rel, doc.Links[1].Rel = "self", "alternate"
+	}
+	a.respond(w, r, f, mediaJSON, doc, "collection")
+}
+
+// itemsDoc is a GeoJSON FeatureCollection with the OGC API members.
+type itemsDoc struct {
+	Type           string             `json:"type"`
+	Features       []*geojson.Feature `json:"features"`
+	Links          []Link             `json:"links"`
+	NumberMatched  int                `json:"numberMatched"`
+	NumberReturned int                `json:"numberReturned"`
+	TimeStamp      string             `json:"timeStamp"`
+
+	layer *layers.Layer // for the HTML view
+}
+
+func (a *api) items(w http.ResponseWriter, r *http.Request) {
+	l, f, ok := a.layer(w, r)
+	if !ok {
+		return
+	}
+	v := r.URL.Query()
+	if len(v["limit"]) > 1 {
+		a.fail(w, r, domain.Invalid("limit", "given more than once"))
+		return
+	}
+	limit, err := layers.ParseInt("limit", v.Get("limit"), DefaultLimit, 1, math.MaxInt32)
+	if err != nil {
+		a.fail(w, r, err)
+		return
+	}
+	// A limit above the maximum is clamped, not refused (OGC 17-069r4,
+	// requirement /req/core/fc-limit-response-1).
+	v.Set("limit", strconv.Itoa(min(limit, MaxLimit)))
+	q, rest, err := layers.ParseWindow(v, MaxLimit)
+	if err != nil {
+		a.fail(w, r, err)
+		return
+	}
+	rest.Del("f")
+	if err := applyDatetime(l, rest); err != nil {
+		a.fail(w, r, err)
+		return
+	}
+	q.Filter = rest
+	res, err := l.Fetch(r.Context(), a.store, q)
+	if err != nil {
+		a.fail(w, r, err)
+		return
+	}
+	href := a.root(r) + "/collections/" + l.Name + "/items"
+	doc := itemsDoc{
+		Type:           "FeatureCollection",
+		Features:       layers.Render(res.Features, 0, layers.DefaultPrecision),
+		NumberMatched:  res.NumberMatched,
+		NumberReturned: len(res.Features),
+		TimeStamp:      time.Now().UTC().Format(time.RFC3339),
+		layer:          l,
+	}
+	doc.Links = selfLinks(pageHref(href, r.URL.Query(), q.Offset, q.Limit), f, mediaGeoJSON)
+	if next := q.Offset + len(res.Features); next < res.NumberMatched {
+		doc.Links = append(doc.Links, Link{Href: pageHref(href, r.URL.Query(), next, q.Limit), Rel: "next", Type: typeOf(f), Title: "Next page"})
+	}
+	if q.Offset > 0 {
+		doc.Links = append(doc.Links, Link{Href: pageHref(href, r.URL.Query(), max(q.Offset-q.Limit, 0), q.Limit), Rel: "prev", Type: typeOf(f), Title: "Previous page"})
+	}
+	doc.Links = append(doc.Links, Link{Href: a.root(r) + "/collections/" + l.Name, Rel: "collection", Type: mediaJSON, Title: l.Title})
+	a.respond(w, r, f, mediaGeoJSON, doc, "items")
+}
+
+func typeOf(f format) string {
+	if f == formatHTML {
+		return mediaHTML
+	}
+	return mediaGeoJSON
+}
+
+// pageHref is the items URL with the request's parameters and another window.
+func pageHref(href string, v url.Values, offset, limit int) string {
+	q := url.Values{}
+	for k, vs := range v {
+		q[k] = vs
+	}
+	q.Set("offset", strconv.Itoa(offset))
+	q.Set("limit", strconv.Itoa(limit))
+	return href + "?" + q.Encode()
+}
+
+// applyDatetime turns OGC API's datetime parameter into the activities'
+// date filter. The other collections have no temporal geometry (a project's
+// year is a budget year), so datetime does not select among them.
+func applyDatetime(l *layers.Layer, v url.Values) error {
+	if !v.Has("datetime") {
+		return nil
+	}
+	dt := v.Get("datetime")
+	v.Del("datetime")
+	from, to, isInterval := strings.Cut(dt, "/")
+	if !isInterval {
+		to = from
+	}
+	parse := func(s string) (string, error) {
+		if s == ".." || (s == "" && isInterval) {
+			return "", nil
+		}
+		for _, layout := range []string{time.RFC3339, time.DateOnly} {
+			if t, err := time.Parse(layout, s); err == nil {
+				return t.UTC().Format(time.DateOnly), nil
+			}
+		}
+		return "", domain.Invalid("datetime", "%q is not an RFC 3339 date-time, date or interval", dt)
+	}
+	f, err := parse(from)
+	if err != nil {
+		return err
+	}
+	t, err := parse(to)
+	if err != nil {
+		return err
+	}
+	if l.Name != "activities" {
+		return nil
+	}
+	if f != "" {
+		v.Set("dateFrom", f)
+	}
+	if t != "" {
+		v.Set("dateTo", t)
+	}
+	return nil
+}
+
+// itemDoc is one GeoJSON Feature with its links.
+type itemDoc struct {
+	*geojson.Feature
+	Links []Link `json:"links"`
+
+	layer *layers.Layer
+}
+
+func (d itemDoc) MarshalJSON() ([]byte, error) {
+	// geojson.Feature has its own MarshalJSON, which would swallow Links.
+	m := map[string]any{
+		"type":       "Feature",
+		"id":         d.Feature.ID,
+		"geometry":   geojson.NewGeometry(d.Feature.Geometry),
+		"properties": d.Feature.Properties,
+		"links":      d.Links,
+	}
+	if d.Feature.Geometry == nil {
+		m["geometry"] = nil
+	}
+	return json.Marshal(m)
+}
+
+func (a *api) item(w http.ResponseWriter, r *http.Request) {
+	l, f, ok := a.layer(w, r)
+	if !ok {
+		return
+	}
+	feat, err := l.Feature(r.Context(), a.store, r.PathValue("featureId"))
+	if err != nil {
+		a.fail(w, r, err)
+		return
+	}
+	layers.Render([]*geojson.Feature{feat}, 0, layers.DefaultPrecision)
+	coll := a.root(r) + "/collections/" + l.Name
+	href := coll + "/items/" + url.PathEscape(r.PathValue("featureId"))
+	links := append(selfLinks(href, f, mediaGeoJSON), Link{Href: coll, Rel: "collection", Type: mediaJSON, Title: l.Title})
+	a.respond(w, r, f, mediaGeoJSON, itemDoc{Feature: feat, Links: links, layer: l}, "item")
+}

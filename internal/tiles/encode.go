@@ -1,0 +1,164 @@
+// Package tiles serves the map layers as Mapbox Vector Tiles 2.1
+// (/tiles/{layer}/{z}/{x}/{y}.mvt) with a TileJSON 3.0.0 document per layer
+// (/tiles/{layer}.json), cached in process and revalidated by ETag.
+package tiles
+
+import (
+	"context"
+
+	"github.com/paulmach/orb"
+	"github.com/paulmach/orb/encoding/mvt"
+	"github.com/paulmach/orb/geojson"
+	"github.com/paulmach/orb/maptile"
+	"github.com/paulmach/orb/simplify"
+
+	"github.com/serasi/serasi/internal/layers"
+	"github.com/serasi/serasi/internal/store"
+)
+
+const (
+	// Extent is the size of a tile in tile units.
+	Extent = 4096
+	// Buffer is how far, in tile units, geometry reaches past the tile edge
+	// so that strokes and labels do not break at the seams. 256 is
+	// PostGIS ST_AsMVT's default; it lies well inside
+	// mvt.MapboxGLDefaultExtentBound (a whole tile), which would make every
+	// polygon tile carry nine tiles' worth of geometry.
+	Buffer = 256
+	// MaxZoom is the deepest zoom a tile address may name at all.
+	MaxZoom = 24
+)
+
+var clipBound = orb.Bound{Min: orb.Point{-Buffer, -Buffer}, Max: orb.Point{Extent + Buffer, Extent + Buffer}}
+
+// Encode renders one tile of a layer as an uncompressed MVT with the one
+// layer named after it. Features are those the layer fetches for the tile
+// box grown by Buffer, projected to tile units, clipped, simplified by about
+// one screen pixel and wound as the MVT spec asks.
+func Encode(ctx context.Context, s store.Store, l *layers.Layer, t maptile.Tile) ([]byte, error) {
+	box := bufferedBound(t)
+	res, err := l.Fetch(ctx, s, layers.Query{BBox: &box})
+	if err != nil {
+		return nil, err
+	}
+	layer := &mvt.Layer{Name: l.Name, Version: 2, Extent: Extent, Features: tileFeatures(l, res.Features)}
+	layer.ProjectToTile(t)
+	layer.Clip(clipBound)
+	// One pixel of a 512 px tile; at the layer's deepest zoom clients
+	// overzoom, so keep what a tile unit can show.
+	tolerance := float64(Extent) / 512
+	if int(t.Z) >= l.MaxZoom {
+		tolerance = 1
+	}
+	dp := simplify.DouglasPeucker(tolerance)
+	kept := layer.Features[:0]
+	for _, f := range layer.Features {
+		if g := tidy(dp, f.Geometry); g != nil {
+			f.Geometry = g
+			kept = append(kept, f)
+		}
+	}
+	layer.Features = kept
+	return mvt.Marshal(mvt.Layers{layer})
+}
+
+// tileFeatures keeps the properties a tile can carry: MVT has no null and
+// no string ids (the id is a property, see Layer.IDProperty), and detail
+// texts are left to GeoJSON.
+func tileFeatures(l *layers.Layer, feats []*geojson.Feature) []*geojson.Feature {
+	detail := map[string]bool{}
+	for _, f := range l.Fields {
+		if f.Detail {
+			detail[f.Name] = true
+		}
+	}
+	for _, f := range feats {
+		f.ID = nil
+		for k, v := range f.Properties {
+			if v == nil || detail[k] {
+				delete(f.Properties, k)
+			}
+		}
+	}
+	return feats
+}
+
+// tidy simplifies g (in tile units) and makes polygons valid for MVT 2:
+// exterior rings of positive area in tile coordinates (y down), holes
+// negative, no degenerate rings. A polygon that simplification would
+// collapse keeps its unsimplified rings, so small kelurahan do not vanish
+// at low zoom; one with no area left in tile units is dropped.
+func tidy(dp *simplify.DouglasPeuckerSimplifier, g orb.Geometry) orb.Geometry {
+	switch g := g.(type) {
+	case orb.Polygon:
+		if p := tidyPolygon(dp, g); p != nil {
+			return p
+		}
+		return nil
+	case orb.MultiPolygon:
+		var mp orb.MultiPolygon
+		for _, p := range g {
+			if p = tidyPolygon(dp, p); p != nil {
+				mp = append(mp, p)
+			}
+		}
+		if len(mp) == 0 {
+			return nil
+		}
+		return mp
+	case nil:
+		return nil
+	}
+	if s := dp.Simplify(g); s != nil {
+		return s
+	}
+	return nil
+}
+
+func tidyPolygon(dp *simplify.DouglasPeuckerSimplifier, p orb.Polygon) orb.Polygon {
+	if len(p) == 0 {
+		return nil
+	}
+	orig := p.Clone()
+	if s, ok := dp.Simplify(p).(orb.Polygon); ok {
+		if out := orient(s); out != nil {
+			return out
+		}
+	}
+	return orient(orig)
+}
+
+// orient drops degenerate rings and winds the rest; nil when the exterior
+// ring is degenerate.
+func orient(p orb.Polygon) orb.Polygon {
+	var out orb.Polygon
+	for i, r := range p {
+		o := r.Orientation()
+		if len(r) < 4 || o == 0 {
+			if i == 0 {
+				return nil
+			}
+			continue
+		}
+		// orb.CCW means positive area in the raw (tile) coordinates.
+		if (i == 0) != (o == orb.CCW) {
+			r.Reverse()
+		}
+		out = append(out, r)
+	}
+	return out
+}
+
+// bufferedBound is the lon/lat box of t grown by Buffer tile units on every
+// side, taken from the tiles four zooms down (1/16 of a tile = 256 units),
+// so the margin is exact in Web Mercator.
+func bufferedBound(t maptile.Tile) orb.Bound {
+	z := t.Z + 4
+	last := uint32(1<<z - 1)
+	minX, minY := int64(t.X)*16-1, int64(t.Y)*16-1
+	maxX, maxY := int64(t.X)*16+16, int64(t.Y)*16+16
+	clamp := func(v int64) uint32 { return uint32(min(max(v, 0), int64(last))) }
+	nw := maptile.New(clamp(minX), clamp(minY), z).Bound()
+	se := maptile.New(clamp(maxX), clamp(maxY), z).Bound()
+	return nw.Union(se)
+}
