@@ -10,57 +10,106 @@ import (
 	"time"
 
 	"github.com/serasi/serasi/geodata"
+	"github.com/serasi/serasi/internal/dataset"
 	"github.com/serasi/serasi/internal/server"
 	"github.com/serasi/serasi/internal/store"
 	"github.com/serasi/serasi/internal/store/memory"
 	"github.com/serasi/serasi/internal/store/postgis"
 )
 
+// serveConfig is what serve reads from its flags and the environment.
+type serveConfig struct {
+	addr        string
+	databaseURL string
+	pg          postgis.Config
+	migrate     bool   // apply migrations at start (PostGIS)
+	projects    string // extra projects file for the embedded store (benchmarks)
+}
+
 // runServe runs the API until ctx is cancelled (SIGINT/SIGTERM), then shuts
 // down gracefully.
 //
-//	serasi serve [--addr :8080] [--database-url URL]
+//	serasi serve [--addr :8080] [--database-url URL] [--migrate] [--projects FILE]
 //
 // Flags fall back to the environment: SERASI_ADDR, DATABASE_URL.
 func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	var c serveConfig
 	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
 	fs.SetOutput(stderr)
-	addr := fs.String("addr", envOr("SERASI_ADDR", server.DefaultAddr), "listen address (env SERASI_ADDR)")
-	dbURL := fs.String("database-url", os.Getenv("DATABASE_URL"),
+	fs.StringVar(&c.addr, "addr", envOr("SERASI_ADDR", server.DefaultAddr), "listen address (env SERASI_ADDR)")
+	fs.StringVar(&c.databaseURL, "database-url", os.Getenv("DATABASE_URL"),
 		"PostGIS connection string (env DATABASE_URL); empty serves the embedded data")
+	fs.IntVar(&c.pg.MaxOpenConns, "db-max-open", 0, "PostGIS pool size (default 2 × CPUs)")
+	fs.IntVar(&c.pg.MaxIdleConns, "db-max-idle", 0, "idle PostGIS connections kept (default the pool size)")
+	fs.DurationVar(&c.pg.StatementTimeout, "db-statement-timeout", 10*time.Second, "PostGIS statement timeout (0: none)")
+	fs.DurationVar(&c.pg.ConnectRetry, "db-connect-retry", 30*time.Second, "how long to keep retrying the first connection")
+	fs.BoolVar(&c.migrate, "migrate", false, "apply PostGIS migrations before serving")
+	fs.StringVar(&c.projects, "projects", "",
+		"embedded store only: also load the projects of this file (from 'serasi generate'), for benchmarks")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
 	if fs.NArg() > 0 {
 		return fmt.Errorf("serve: unexpected arguments %q", fs.Args())
 	}
+	c.pg.URL = c.databaseURL
 
 	logger := slog.New(slog.NewJSONHandler(stderr, nil))
-	st, kind, err := openStore(ctx, *dbURL)
+	st, kind, err := openStore(ctx, c)
 	if err != nil {
 		return err
 	}
 	defer st.Close()
 	logger.Info("store opened", "store", kind)
 
-	return server.New(server.Config{Addr: *addr}, st, logger).Run(ctx)
+	return server.New(server.Config{Addr: c.addr}, st, logger).Run(ctx)
 }
 
 // openStore is the one place that chooses the store: PostGIS when a
 // database URL is given, else the data embedded in the binary.
-func openStore(ctx context.Context, databaseURL string) (store.Store, string, error) {
-	if databaseURL != "" {
-		st, err := postgis.Open(ctx, postgis.Config{URL: databaseURL, ConnectRetry: 30 * time.Second})
+func openStore(ctx context.Context, c serveConfig) (store.Store, string, error) {
+	if c.databaseURL != "" {
+		if c.projects != "" {
+			return nil, "", fmt.Errorf("serve: --projects is for the embedded store; load them into PostGIS with 'serasi seed --projects'")
+		}
+		st, err := postgis.Open(ctx, c.pg)
 		if err != nil {
 			return nil, "", fmt.Errorf("serve: open PostGIS: %w", err)
 		}
+		if c.migrate {
+			if err := postgis.Migrate(ctx, st.DB().DB, "up"); err != nil {
+				st.Close()
+				return nil, "", fmt.Errorf("serve: migrate: %w", err)
+			}
+		}
+		cur, latest, err := postgis.SchemaVersion(ctx, st.DB().DB)
+		if err != nil {
+			st.Close()
+			return nil, "", fmt.Errorf("serve: read schema version: %w", err)
+		}
+		if cur != latest {
+			st.Close()
+			return nil, "", fmt.Errorf("serve: database schema is at version %d, this binary needs %d: run 'serasi migrate up' or serve with --migrate", cur, latest)
+		}
 		return st, "postgis", nil
 	}
-	st, err := memory.New(geodata.FS)
+	ds, err := dataset.Load(geodata.FS)
 	if err != nil {
 		return nil, "", fmt.Errorf("serve: load embedded data: %w", err)
 	}
-	return st, "memory", nil
+	if c.projects != "" {
+		f, err := os.Open(c.projects)
+		if err != nil {
+			return nil, "", fmt.Errorf("serve: %w", err)
+		}
+		extra, err := ds.LoadProjects(f)
+		f.Close()
+		if err != nil {
+			return nil, "", fmt.Errorf("serve: %s: %w", c.projects, err)
+		}
+		ds.Projects = append(ds.Projects, extra...)
+	}
+	return memory.NewFromDataset(ds), "memory", nil
 }
 
 func envOr(key, fallback string) string {

@@ -16,7 +16,10 @@ import (
 
 	"github.com/serasi/serasi/graph"
 	"github.com/serasi/serasi/graph/loaders"
+	"github.com/serasi/serasi/internal/layers"
+	"github.com/serasi/serasi/internal/ogcapi"
 	"github.com/serasi/serasi/internal/store"
+	"github.com/serasi/serasi/internal/tiles"
 )
 
 // Config holds the HTTP settings; zero fields take the defaults below.
@@ -77,6 +80,8 @@ type Server struct {
 	store   store.Store
 	logger  *slog.Logger
 	handler http.Handler
+	// tiles is kept so that the write path can invalidate its cache.
+	tiles *tiles.Server
 }
 
 // New builds the server over st. logger receives access logs and internal
@@ -90,6 +95,7 @@ func New(cfg Config, st store.Store, logger *slog.Logger) *Server {
 		store:  st,
 		logger: slog.New(requestIDHandler{logger.Handler()}),
 	}
+	s.tiles = tiles.New(st, tiles.Options{Logger: s.logger})
 	s.handler = s.routes()
 	return s
 }
@@ -107,6 +113,13 @@ func (s *Server) routes() http.Handler {
 	mux.Handle("GET /{$}", playground.Handler("serasi GraphQL", "/graphql"))
 	mux.HandleFunc("GET /healthz", s.healthz)
 	mux.HandleFunc("GET /readyz", s.readyz)
+
+	// Map frontends: GeoJSON layers, vector tiles, OGC API - Features.
+	mux.Handle("/geojson/", layers.Routes(s.store, layers.Options{Logger: s.logger}))
+	mux.Handle("/tiles/", s.tiles)
+	ogc := ogcapi.New(s.store, ogcapi.Options{Logger: s.logger})
+	mux.Handle("/ogcapi", ogc)
+	mux.Handle("/ogcapi/", ogc)
 
 	var h http.Handler = mux
 	h = limitBody(s.cfg.MaxBodyBytes, h)
