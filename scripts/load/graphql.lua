@@ -1,0 +1,48 @@
+-- wrk script: POSTs a GraphQL query with a random point inside Kota Baubau's
+-- bounding box on every request, so no answer is served from a cache.
+-- QUERY (env) picks the query: kelurahanAt, near, nearest.
+local queries = {
+  kelurahanAt = 'query($lon:Float!,$lat:Float!){kelurahanAt(lon:$lon,lat:$lat){code name}}',
+  near = 'query($lon:Float!,$lat:Float!){projects(filter:{near:{lon:$lon,lat:$lat,radiusMeters:500}},first:20){totalCount edges{distanceMeters node{projectId kind}}}}',
+  nearest = 'query($lon:Float!,$lat:Float!){nearestProjects(lon:$lon,lat:$lat,limit:10){distanceMeters project{projectId kind}}}',
+}
+local name = os.getenv("QUERY") or "kelurahanAt"
+local q = queries[name]
+if q == nil then error("unknown QUERY " .. name) end
+
+wrk.method = "POST"
+wrk.headers["Content-Type"] = "application/json"
+wrk.headers["Accept"] = "application/graphql-response+json"
+
+local thread_id = 0
+function setup(thread)
+  thread_id = thread_id + 1
+  thread:set("seed", thread_id)
+end
+
+function init(args)
+  math.randomseed(seed or 1)
+end
+
+function request()
+  -- The land part of the city: 122.52..122.72 E, 5.58..5.35 S.
+  local lon = 122.52 + math.random() * 0.20
+  local lat = -5.58 + math.random() * 0.23
+  local body = string.format('{"query":"%s","variables":{"lon":%.6f,"lat":%.6f}}', q, lon, lat)
+  return wrk.format(nil, nil, nil, body)
+end
+
+local errors = 0
+function response(status, headers, body)
+  if status ~= 200 or string.find(body, '"errors"', 1, true) then
+    errors = errors + 1
+    if errors <= 3 then io.stderr:write("bad response ", status, " ", body:sub(1, 200), "\n") end
+  end
+end
+
+function done(summary, latency, requests)
+  io.write(string.format("RESULT rps=%.0f p50_ms=%.3f p99_ms=%.3f non2xx=%d errors=%d\n",
+    summary.requests / (summary.duration / 1e6),
+    latency:percentile(50) / 1000, latency:percentile(99) / 1000,
+    summary.errors.status, summary.errors.connect + summary.errors.read + summary.errors.write + summary.errors.timeout))
+end
