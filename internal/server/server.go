@@ -12,14 +12,13 @@ import (
 	"net/http"
 	"time"
 
-	"github.com/99designs/gqlgen/graphql/playground"
-
 	"github.com/serasi/serasi/graph"
 	"github.com/serasi/serasi/graph/loaders"
 	"github.com/serasi/serasi/internal/layers"
 	"github.com/serasi/serasi/internal/ogcapi"
 	"github.com/serasi/serasi/internal/store"
 	"github.com/serasi/serasi/internal/tiles"
+	"github.com/serasi/serasi/internal/webmap"
 )
 
 // Config holds the HTTP settings; zero fields take the defaults below.
@@ -110,7 +109,11 @@ func (s *Server) routes() http.Handler {
 	// an Allow header; GET also matches HEAD.
 	mux.Handle("GET /graphql", endpoint)
 	mux.Handle("POST /graphql", endpoint)
-	mux.Handle("GET /{$}", playground.Handler("serasi GraphQL", "/graphql"))
+	// GraphiQL at / and the web map at /map, both built into the binary.
+	web := webmap.Handler(webmap.Options{})
+	for _, p := range webmap.Patterns() {
+		mux.Handle(p, web)
+	}
 	mux.HandleFunc("GET /healthz", s.healthz)
 	mux.HandleFunc("GET /readyz", s.readyz)
 
