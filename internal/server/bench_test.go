@@ -1,0 +1,53 @@
+package server_test
+
+import (
+	"fmt"
+	"io"
+	"math/rand/v2"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+
+	"github.com/serasi/serasi/geodata"
+	"github.com/serasi/serasi/internal/server"
+	"github.com/serasi/serasi/internal/store/memory"
+)
+
+// BenchmarkGraphQL measures a whole request through the real handler stack
+// (middleware, transport, gqlgen, resolvers, memory store) without the
+// network, with random points over Kota Baubau (fixed seed).
+func BenchmarkGraphQL(b *testing.B) {
+	st, err := memory.New(geodata.FS)
+	if err != nil {
+		b.Fatal(err)
+	}
+	h := server.New(server.Config{}, st, nil)
+	queries := map[string]string{
+		"kelurahanAt": `query($lon:Float!,$lat:Float!){kelurahanAt(lon:$lon,lat:$lat){code name}}`,
+		"near":        `query($lon:Float!,$lat:Float!){projects(filter:{near:{lon:$lon,lat:$lat,radiusMeters:500}},first:20){totalCount edges{distanceMeters node{projectId kind}}}}`,
+		"nearest":     `query($lon:Float!,$lat:Float!){nearestProjects(lon:$lon,lat:$lat,limit:10){distanceMeters project{projectId kind}}}`,
+	}
+	for _, name := range []string{"kelurahanAt", "near", "nearest"} {
+		b.Run(name, func(b *testing.B) {
+			rng := rand.New(rand.NewPCG(1, 2))
+			bodies := make([]string, 1024)
+			for i := range bodies {
+				lon, lat := 122.52+rng.Float64()*0.20, -5.58+rng.Float64()*0.23
+				bodies[i] = fmt.Sprintf(`{"query":%q,"variables":{"lon":%f,"lat":%f}}`, queries[name], lon, lat)
+			}
+			b.ReportAllocs()
+			b.ResetTimer()
+			for i := 0; b.Loop(); i++ {
+				req := httptest.NewRequest(http.MethodPost, "/graphql", strings.NewReader(bodies[i%len(bodies)]))
+				req.Header.Set("Content-Type", "application/json")
+				rec := httptest.NewRecorder()
+				h.ServeHTTP(rec, req)
+				if rec.Code != http.StatusOK {
+					b.Fatalf("status %d: %s", rec.Code, rec.Body)
+				}
+				_, _ = io.Copy(io.Discard, rec.Body)
+			}
+		})
+	}
+}
