@@ -7,6 +7,7 @@ import (
 	"io"
 	"log/slog"
 	"os"
+	"runtime/debug"
 	"time"
 
 	"github.com/serasi/serasi/geodata"
@@ -53,6 +54,13 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		return fmt.Errorf("serve: unexpected arguments %q", fs.Args())
 	}
 	c.pg.URL = c.databaseURL
+	if os.Getenv("GOGC") == "" {
+		// The live heap is small (a few MB embedded, ~100 MB with 100,000
+		// benchmark projects) while each request allocates ~20 KB: fewer GC
+		// cycles buy ~1.7x throughput on 2 cores (scripts/load/run) for some
+		// memory. GOGC in the environment still wins.
+		debug.SetGCPercent(400)
+	}
 
 	logger := slog.New(slog.NewJSONHandler(stderr, nil))
 	st, kind, err := openStore(ctx, c)
