@@ -87,6 +87,9 @@ func openDB(cfg Config) (*sqlx.DB, error) {
 		ms := max(cfg.StatementTimeout.Milliseconds(), 1)
 		pcfg.Runtime["statement_timeout"] = strconv.FormatInt(ms, 10)
 	}
+	// Binary parameters let lib/pq send a parameterised query in one round
+	// trip (no separate Parse/Describe), and WKB binds travel as raw bytea.
+	pcfg.BinaryParameters = true
 	if _, ok := pcfg.Runtime["application_name"]; !ok && pcfg.ApplicationName == "" {
 		pcfg.ApplicationName = "serasi"
 	}
