@@ -14,6 +14,7 @@ import (
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/99designs/gqlgen/graphql/introspection"
 	"github.com/paulmach/orb"
+	"github.com/paulmach/orb/geojson"
 	"github.com/serasi/serasi/graph/model"
 	"github.com/serasi/serasi/graph/relay"
 	"github.com/serasi/serasi/graph/scalar"
@@ -35,6 +36,11 @@ type QueryResolver interface {
 	Kelurahans(ctx context.Context, filter *model.KelurahanFilter) ([]*domain.Kelurahan, error)
 	Kelurahan(ctx context.Context, code string) (*domain.Kelurahan, error)
 	KelurahanAt(ctx context.Context, lon float64, lat float64) (*domain.Kelurahan, error)
+	KecamatanLayer(ctx context.Context, simplify *float64, precision *int) (*geojson.FeatureCollectionOf[geojson.Properties], error)
+	KelurahanLayer(ctx context.Context, filter *model.KelurahanFilter, simplify *float64, precision *int) (*geojson.FeatureCollectionOf[geojson.Properties], error)
+	ForumsLayer(ctx context.Context, filter *model.ForumFilter, simplify *float64, precision *int) (*geojson.FeatureCollectionOf[geojson.Properties], error)
+	ProjectsLayer(ctx context.Context, filter *model.ProjectFilter, simplify *float64, precision *int) (*geojson.FeatureCollectionOf[geojson.Properties], error)
+	ActivitiesLayer(ctx context.Context, filter *model.ActivityFilter, simplify *float64, precision *int) (*geojson.FeatureCollectionOf[geojson.Properties], error)
 	Projects(ctx context.Context, filter *model.ProjectFilter, orderBy *model.ProjectOrder, first *int, after *string) (*model.ProjectConnection, error)
 	Project(ctx context.Context, id string) (*domain.Project, error)
 	NearestProjects(ctx context.Context, lon float64, lat float64, limit *int, kinds []domain.ProjectKind) ([]*domain.ProjectHit, error)
@@ -56,6 +62,36 @@ func (ec *executionContext) field_Query___type_args(ctx context.Context, rawArgs
 		return nil, err
 	}
 	args["name"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_activitiesLayer_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "filter",
+		func(ctx context.Context, v any) (*model.ActivityFilter, error) {
+			return ec.unmarshalOActivityFilter2ᚖgithubᚗcomᚋserasiᚋserasiᚋgraphᚋmodelᚐActivityFilter(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["filter"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "simplify",
+		func(ctx context.Context, v any) (*float64, error) {
+			return ec.unmarshalOFloat2ᚖfloat64(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["simplify"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "precision",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["precision"] = arg2
 	return args, nil
 }
 
@@ -117,6 +153,36 @@ func (ec *executionContext) field_Query_forum_args(ctx context.Context, rawArgs 
 	return args, nil
 }
 
+func (ec *executionContext) field_Query_forumsLayer_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "filter",
+		func(ctx context.Context, v any) (*model.ForumFilter, error) {
+			return ec.unmarshalOForumFilter2ᚖgithubᚗcomᚋserasiᚋserasiᚋgraphᚋmodelᚐForumFilter(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["filter"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "simplify",
+		func(ctx context.Context, v any) (*float64, error) {
+			return ec.unmarshalOFloat2ᚖfloat64(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["simplify"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "precision",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["precision"] = arg2
+	return args, nil
+}
+
 func (ec *executionContext) field_Query_forums_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -128,6 +194,28 @@ func (ec *executionContext) field_Query_forums_args(ctx context.Context, rawArgs
 		return nil, err
 	}
 	args["filter"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_kecamatanLayer_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "simplify",
+		func(ctx context.Context, v any) (*float64, error) {
+			return ec.unmarshalOFloat2ᚖfloat64(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["simplify"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "precision",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["precision"] = arg1
 	return args, nil
 }
 
@@ -164,6 +252,36 @@ func (ec *executionContext) field_Query_kelurahanAt_args(ctx context.Context, ra
 		return nil, err
 	}
 	args["lat"] = arg1
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_kelurahanLayer_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "filter",
+		func(ctx context.Context, v any) (*model.KelurahanFilter, error) {
+			return ec.unmarshalOKelurahanFilter2ᚖgithubᚗcomᚋserasiᚋserasiᚋgraphᚋmodelᚐKelurahanFilter(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["filter"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "simplify",
+		func(ctx context.Context, v any) (*float64, error) {
+			return ec.unmarshalOFloat2ᚖfloat64(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["simplify"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "precision",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["precision"] = arg2
 	return args, nil
 }
 
@@ -280,6 +398,36 @@ func (ec *executionContext) field_Query_project_args(ctx context.Context, rawArg
 		return nil, err
 	}
 	args["id"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_projectsLayer_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "filter",
+		func(ctx context.Context, v any) (*model.ProjectFilter, error) {
+			return ec.unmarshalOProjectFilter2ᚖgithubᚗcomᚋserasiᚋserasiᚋgraphᚋmodelᚐProjectFilter(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["filter"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "simplify",
+		func(ctx context.Context, v any) (*float64, error) {
+			return ec.unmarshalOFloat2ᚖfloat64(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["simplify"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "precision",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["precision"] = arg2
 	return args, nil
 }
 
@@ -1005,6 +1153,226 @@ func (ec *executionContext) fieldContext_Query_kelurahanAt(ctx context.Context, 
 	return fc, nil
 }
 
+func (ec *executionContext) _Query_kecamatanLayer(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_kecamatanLayer(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().KecamatanLayer(ctx, fc.Args["simplify"].(*float64), fc.Args["precision"].(*int))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *geojson.FeatureCollectionOf[geojson.Properties]) graphql.Marshaler {
+			return ec.marshalNFeatureCollection2ᚖgithubᚗcomᚋpaulmachᚋorbᚋgeojsonᚐFeatureCollectionOf(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_kecamatanLayer(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type FeatureCollection does not have child fields")
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_kecamatanLayer_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_kelurahanLayer(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_kelurahanLayer(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().KelurahanLayer(ctx, fc.Args["filter"].(*model.KelurahanFilter), fc.Args["simplify"].(*float64), fc.Args["precision"].(*int))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *geojson.FeatureCollectionOf[geojson.Properties]) graphql.Marshaler {
+			return ec.marshalNFeatureCollection2ᚖgithubᚗcomᚋpaulmachᚋorbᚋgeojsonᚐFeatureCollectionOf(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_kelurahanLayer(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type FeatureCollection does not have child fields")
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_kelurahanLayer_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_forumsLayer(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_forumsLayer(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().ForumsLayer(ctx, fc.Args["filter"].(*model.ForumFilter), fc.Args["simplify"].(*float64), fc.Args["precision"].(*int))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *geojson.FeatureCollectionOf[geojson.Properties]) graphql.Marshaler {
+			return ec.marshalNFeatureCollection2ᚖgithubᚗcomᚋpaulmachᚋorbᚋgeojsonᚐFeatureCollectionOf(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_forumsLayer(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type FeatureCollection does not have child fields")
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_forumsLayer_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_projectsLayer(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_projectsLayer(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().ProjectsLayer(ctx, fc.Args["filter"].(*model.ProjectFilter), fc.Args["simplify"].(*float64), fc.Args["precision"].(*int))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *geojson.FeatureCollectionOf[geojson.Properties]) graphql.Marshaler {
+			return ec.marshalNFeatureCollection2ᚖgithubᚗcomᚋpaulmachᚋorbᚋgeojsonᚐFeatureCollectionOf(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_projectsLayer(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type FeatureCollection does not have child fields")
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_projectsLayer_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_activitiesLayer(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_activitiesLayer(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().ActivitiesLayer(ctx, fc.Args["filter"].(*model.ActivityFilter), fc.Args["simplify"].(*float64), fc.Args["precision"].(*int))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *geojson.FeatureCollectionOf[geojson.Properties]) graphql.Marshaler {
+			return ec.marshalNFeatureCollection2ᚖgithubᚗcomᚋpaulmachᚋorbᚋgeojsonᚐFeatureCollectionOf(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_activitiesLayer(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type FeatureCollection does not have child fields")
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_activitiesLayer_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Query_projects(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -1497,6 +1865,36 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 				true, false,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_kelurahanAt(ctx, field)
+				})
+		case "kecamatanLayer":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_kecamatanLayer(ctx, field)
+				})
+		case "kelurahanLayer":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_kelurahanLayer(ctx, field)
+				})
+		case "forumsLayer":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_forumsLayer(ctx, field)
+				})
+		case "projectsLayer":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_projectsLayer(ctx, field)
+				})
+		case "activitiesLayer":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_activitiesLayer(ctx, field)
 				})
 		case "projects":
 			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,

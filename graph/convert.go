@@ -5,11 +5,13 @@ import (
 	"math"
 
 	"github.com/paulmach/orb"
+	"github.com/paulmach/orb/geojson"
 
 	"github.com/serasi/serasi/graph/loaders"
 	"github.com/serasi/serasi/graph/model"
 	"github.com/serasi/serasi/graph/relay"
 	"github.com/serasi/serasi/internal/domain"
+	"github.com/serasi/serasi/internal/layers"
 	"github.com/serasi/serasi/internal/spatial"
 	"github.com/serasi/serasi/internal/store"
 )
@@ -270,4 +272,17 @@ func (r *Resolver) node(ctx context.Context, id string) (relay.Node, error) {
 		return nil, domain.Invalid("id", "%q is not the global id of a Node type", id)
 	}
 	return n, err
+}
+
+// collection renders a layer's features with the simplify and precision
+// arguments; nil arguments take the /geojson endpoint's defaults.
+func collection(feats []*geojson.Feature, err error, simplify *float64, precision *int) (*geojson.FeatureCollection, error) {
+	if err != nil {
+		return nil, err
+	}
+	p := layers.DefaultPrecision
+	if precision != nil {
+		p = *precision
+	}
+	return layers.Collection(feats, deref(simplify), p)
 }

@@ -181,20 +181,25 @@ type ComplexityRoot struct {
 
 	Query struct {
 		Activities      func(childComplexity int, filter *model.ActivityFilter, first *int, after *string) int
+		ActivitiesLayer func(childComplexity int, filter *model.ActivityFilter, simplify *float64, precision *int) int
 		Activity        func(childComplexity int, id string) int
 		EnumLabels      func(childComplexity int) int
 		Forum           func(childComplexity int, id string) int
 		Forums          func(childComplexity int, filter *model.ForumFilter) int
+		ForumsLayer     func(childComplexity int, filter *model.ForumFilter, simplify *float64, precision *int) int
 		Kecamatan       func(childComplexity int, code string) int
+		KecamatanLayer  func(childComplexity int, simplify *float64, precision *int) int
 		Kecamatans      func(childComplexity int) int
 		Kelurahan       func(childComplexity int, code string) int
 		KelurahanAt     func(childComplexity int, lon float64, lat float64) int
+		KelurahanLayer  func(childComplexity int, filter *model.KelurahanFilter, simplify *float64, precision *int) int
 		Kelurahans      func(childComplexity int, filter *model.KelurahanFilter) int
 		NearestProjects func(childComplexity int, lon float64, lat float64, limit *int, kinds []domain.ProjectKind) int
 		Node            func(childComplexity int, id string) int
 		Project         func(childComplexity int, id string) int
 		ProjectStats    func(childComplexity int, filter *model.ProjectFilter, groupBy []domain.StatsDimension) int
 		Projects        func(childComplexity int, filter *model.ProjectFilter, orderBy *model.ProjectOrder, first *int, after *string) int
+		ProjectsLayer   func(childComplexity int, filter *model.ProjectFilter, simplify *float64, precision *int) int
 	}
 }
 
@@ -827,6 +832,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.Activities(childComplexity, args["filter"].(*model.ActivityFilter), args["first"].(*int), args["after"].(*string)), true
+	case "Query.activitiesLayer":
+		if e.ComplexityRoot.Query.ActivitiesLayer == nil {
+			break
+		}
+
+		args, err := ec.field_Query_activitiesLayer_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.ActivitiesLayer(childComplexity, args["filter"].(*model.ActivityFilter), args["simplify"].(*float64), args["precision"].(*int)), true
 	case "Query.activity":
 		if e.ComplexityRoot.Query.Activity == nil {
 			break
@@ -866,6 +882,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.Forums(childComplexity, args["filter"].(*model.ForumFilter)), true
+	case "Query.forumsLayer":
+		if e.ComplexityRoot.Query.ForumsLayer == nil {
+			break
+		}
+
+		args, err := ec.field_Query_forumsLayer_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.ForumsLayer(childComplexity, args["filter"].(*model.ForumFilter), args["simplify"].(*float64), args["precision"].(*int)), true
 
 	case "Query.kecamatan":
 		if e.ComplexityRoot.Query.Kecamatan == nil {
@@ -878,6 +905,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.Kecamatan(childComplexity, args["code"].(string)), true
+	case "Query.kecamatanLayer":
+		if e.ComplexityRoot.Query.KecamatanLayer == nil {
+			break
+		}
+
+		args, err := ec.field_Query_kecamatanLayer_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.KecamatanLayer(childComplexity, args["simplify"].(*float64), args["precision"].(*int)), true
 	case "Query.kecamatans":
 		if e.ComplexityRoot.Query.Kecamatans == nil {
 			break
@@ -906,6 +944,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.KelurahanAt(childComplexity, args["lon"].(float64), args["lat"].(float64)), true
+	case "Query.kelurahanLayer":
+		if e.ComplexityRoot.Query.KelurahanLayer == nil {
+			break
+		}
+
+		args, err := ec.field_Query_kelurahanLayer_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.KelurahanLayer(childComplexity, args["filter"].(*model.KelurahanFilter), args["simplify"].(*float64), args["precision"].(*int)), true
 	case "Query.kelurahans":
 		if e.ComplexityRoot.Query.Kelurahans == nil {
 			break
@@ -972,6 +1021,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.Projects(childComplexity, args["filter"].(*model.ProjectFilter), args["orderBy"].(*model.ProjectOrder), args["first"].(*int), args["after"].(*string)), true
+	case "Query.projectsLayer":
+		if e.ComplexityRoot.Query.ProjectsLayer == nil {
+			break
+		}
+
+		args, err := ec.field_Query_projectsLayer_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.ProjectsLayer(childComplexity, args["filter"].(*model.ProjectFilter), args["simplify"].(*float64), args["precision"].(*int)), true
 
 	}
 	return 0, false
@@ -1363,6 +1423,55 @@ extend type Query {
   polygons); BAD_USER_INPUT for a lon outside -180..180 or lat outside -90..90.
   """
   kelurahanAt(lon: Float!, lat: Float!): Kelurahan
+}
+`, BuiltIn: false},
+	{Name: "../schema/layers.graphqls", Input: `"""
+An RFC 7946 GeoJSON FeatureCollection, output only:
+{"type": "FeatureCollection", "features": [{"type": "Feature", "id": ..., "geometry": ..., "properties": {...}}, ...]}.
+Features are exactly those of the /geojson/{layer} endpoint for the same
+filter: the record's own id (code or id, not the global id) as "id", the
+same properties, [longitude, latitude] positions in WGS 84 and
+counter-clockwise exterior rings.
+"""
+scalar FeatureCollection
+
+extend type Query {
+  """
+  Every kecamatan as a FeatureCollection (layer "kecamatan"), ordered by
+  code. simplify is a tolerance in metres (0 to 10000, 0 keeps every
+  vertex); precision is the number of decimals kept in coordinates (0 to 15).
+  """
+  kecamatanLayer(simplify: Float = 0, precision: Int = 7): FeatureCollection!
+
+  """
+  The kelurahan that match filter (as in kelurahans) as a FeatureCollection
+  (layer "kelurahan"), ordered by code. simplify in metres (0 to 10000),
+  precision in decimals (0 to 15).
+  """
+  kelurahanLayer(filter: KelurahanFilter, simplify: Float = 0, precision: Int = 7): FeatureCollection!
+
+  """
+  The forums that match filter (as in forums) as a FeatureCollection of
+  points at their secretariat (layer "forums"), ordered by id. simplify in
+  metres (0 to 10000), precision in decimals (0 to 15).
+  """
+  forumsLayer(filter: ForumFilter, simplify: Float = 0, precision: Int = 7): FeatureCollection!
+
+  """
+  Every project that matches filter (as in projects, but not paginated) as a
+  FeatureCollection (layer "projects"), ordered by id, or nearest first
+  with filter.near. simplify in metres (0 to 10000), precision in decimals
+  (0 to 15).
+  """
+  projectsLayer(filter: ProjectFilter, simplify: Float = 0, precision: Int = 7): FeatureCollection!
+
+  """
+  Every activity that matches filter (as in activities, but not paginated)
+  AND has a recorded location, as a FeatureCollection (layer "activities"),
+  ordered by date then id. simplify in metres (0 to 10000), precision in
+  decimals (0 to 15).
+  """
+  activitiesLayer(filter: ActivityFilter, simplify: Float = 0, precision: Int = 7): FeatureCollection!
 }
 `, BuiltIn: false},
 	{Name: "../schema/projects.graphqls", Input: `"The kind of a physical project."

@@ -32,7 +32,7 @@ func kecamatanLayer() *Layer {
 	l.fetch = func(ctx context.Context, s store.Store, q Query) (Result, error) {
 		r := values{l, q.Filter}
 		codes := r.list("kode")
-		all, err := s.Kecamatans(ctx)
+		all, err := KecamatanFeatures(ctx, s)
 		if err != nil {
 			return Result{}, err
 		}
@@ -51,11 +51,12 @@ func kecamatanLayer() *Layer {
 			}
 		}
 		var feats []*geojson.Feature
-		for _, k := range all {
-			if (codes != nil && !slices.Contains(codes, k.Code)) || (inBox != nil && !inBox[k.Code]) {
+		for _, fe := range all {
+			code := fe.ID.(string)
+			if (codes != nil && !slices.Contains(codes, code)) || (inBox != nil && !inBox[code]) {
 				continue
 			}
-			feats = append(feats, kecamatanFeature(k))
+			feats = append(feats, fe)
 		}
 		return window(feats, q), nil
 	}
@@ -116,16 +117,16 @@ func kelurahanLayer() *Layer {
 			return Result{}, err
 		}
 		codes := r.list("kode")
-		kels, err := s.Kelurahans(ctx, f)
+		all, err := KelurahanFeatures(ctx, s, f)
 		if err != nil {
 			return Result{}, err
 		}
 		var feats []*geojson.Feature
-		for _, k := range kels {
-			if codes != nil && !slices.Contains(codes, k.Code) {
+		for _, fe := range all {
+			if codes != nil && !slices.Contains(codes, fe.ID.(string)) {
 				continue
 			}
-			feats = append(feats, kelurahanFeature(k))
+			feats = append(feats, fe)
 		}
 		return window(feats, q), nil
 	}

@@ -25,7 +25,7 @@ func TestPages(t *testing.T) {
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			var got []int
-			total, err := pages(Query{Offset: tc.offset, Limit: tc.limit}, func(p domain.Page) (int, int, error) {
+			total, err := pages(tc.offset, tc.limit, func(p domain.Page) (int, int, error) {
 				if p.Limit < 1 || p.Limit > store.MaxPageSize {
 					t.Fatalf("page limit %d", p.Limit)
 				}

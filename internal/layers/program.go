@@ -55,16 +55,16 @@ func forumLayer() *Layer {
 		if f.KecamatanCode, err = r.str("kecamatanCode"); err != nil {
 			return Result{}, err
 		}
-		forums, err := s.Forums(ctx, f)
+		all, err := ForumFeatures(ctx, s, f)
 		if err != nil {
 			return Result{}, err
 		}
 		var feats []*geojson.Feature
-		for _, fo := range forums {
-			if q.BBox != nil && !q.BBox.Contains(fo.Secretariat) {
+		for _, fe := range all {
+			if q.BBox != nil && !q.BBox.Contains(fe.Point()) {
 				continue
 			}
-			feats = append(feats, forumFeature(fo))
+			feats = append(feats, fe)
 		}
 		return window(feats, q), nil
 	}
@@ -142,15 +142,7 @@ func projectLayer() *Layer {
 			return Result{}, err
 		}
 		f.BBox = q.BBox
-		var feats []*geojson.Feature
-		total, err := pages(q, func(p domain.Page) (int, int, error) {
-			pg, err := s.Projects(ctx, f, domain.ProjectOrder{}, p)
-			for _, h := range pg.Items {
-				feats = append(feats, projectFeature(h.Project))
-			}
-			return len(pg.Items), pg.TotalCount, err
-		})
-		return Result{Features: feats, NumberMatched: total}, err
+		return projectFeatures(ctx, s, f, q.Offset, q.Limit)
 	}
 	l.get = func(ctx context.Context, s store.Store, id string) (*geojson.Feature, error) {
 		p, err := s.Project(ctx, id)
@@ -255,10 +247,6 @@ func activityLayer() *Layer {
 	l.fetch = func(ctx context.Context, s store.Store, q Query) (Result, error) {
 		r := values{l, q.Filter}
 		f := domain.ActivityFilter{BBox: q.BBox}
-		if f.BBox == nil {
-			w := world
-			f.BBox = &w
-		}
 		var err error
 		if f.Kinds, err = enum(r, "kinds", domain.ActivityKinds); err != nil {
 			return Result{}, err
@@ -276,15 +264,7 @@ func activityLayer() *Layer {
 		if f.DateFrom != nil && f.DateTo != nil && f.DateFrom.After(*f.DateTo) {
 			return Result{}, domain.Invalid("dateFrom", "must not be after dateTo")
 		}
-		var feats []*geojson.Feature
-		total, err := pages(q, func(p domain.Page) (int, int, error) {
-			pg, err := s.Activities(ctx, f, p)
-			for _, a := range pg.Items {
-				feats = append(feats, activityFeature(a))
-			}
-			return len(pg.Items), pg.TotalCount, err
-		})
-		return Result{Features: feats, NumberMatched: total}, err
+		return activityFeatures(ctx, s, f, q.Offset, q.Limit)
 	}
 	l.get = func(ctx context.Context, s store.Store, id string) (*geojson.Feature, error) {
 		a, err := s.Activity(ctx, id)
@@ -321,16 +301,17 @@ func activityFeature(a domain.Activity) *geojson.Feature {
 	return f
 }
 
-// pages reads q's window from a store capped at store.MaxPageSize per call;
-// fetch returns how many items it got and the total that matched.
-func pages(q Query, fetch func(domain.Page) (got, total int, err error)) (int, error) {
-	offset, remaining := max(q.Offset, 0), q.Limit
+// pages reads the window offset, limit (0: all) from a store capped at
+// store.MaxPageSize per call; fetch returns how many items it got and the
+// total that matched.
+func pages(offset, limit int, fetch func(domain.Page) (got, total int, err error)) (int, error) {
+	offset, remaining := max(offset, 0), limit
 	for {
-		limit := store.MaxPageSize
+		size := store.MaxPageSize
 		if remaining > 0 {
-			limit = min(limit, remaining)
+			size = min(size, remaining)
 		}
-		got, total, err := fetch(domain.Page{Offset: offset, Limit: limit})
+		got, total, err := fetch(domain.Page{Offset: offset, Limit: size})
 		if err != nil {
 			return 0, err
 		}
@@ -338,7 +319,7 @@ func pages(q Query, fetch func(domain.Page) (got, total int, err error)) (int, e
 		if remaining > 0 {
 			remaining -= got
 		}
-		if got < limit || offset >= total || (q.Limit > 0 && remaining <= 0) {
+		if got < size || offset >= total || (limit > 0 && remaining <= 0) {
 			return total, nil
 		}
 	}

@@ -132,6 +132,11 @@ func (s *Server) routes() http.Handler {
 	return h
 }
 
+// InvalidateTiles empties the vector-tile cache (the only map output that
+// is cached). Every write that changes what a map layer shows must call it
+// once the write has committed; see tiles.Server.Invalidate.
+func (s *Server) InvalidateTiles() { s.tiles.Invalidate() }
+
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	s.handler.ServeHTTP(w, r)
 }

@@ -10,14 +10,16 @@ import (
 	"github.com/paulmach/orb/maptile"
 
 	"github.com/serasi/serasi/internal/layers"
+	"github.com/serasi/serasi/internal/store"
 	"github.com/serasi/serasi/internal/tiles"
 )
 
-// BenchmarkEncode renders, uncached, the tile over central Baubau
-// (122.61,-5.47) of every layer at z12, z14 and z16. Besides ns/op it
-// reports the median render time and the tile size.
-func BenchmarkEncode(b *testing.B) {
-	s := newStore(b)
+type renderFunc func(ctx context.Context, s store.Store, l *layers.Layer, t maptile.Tile) ([]byte, error)
+
+// benchTiles renders, uncached, the tile over central Baubau (122.61,-5.47)
+// of every layer at z12, z14 and z16. Besides ns/op it reports the median
+// render time and the tile size.
+func benchTiles(b *testing.B, s store.Store, render renderFunc) {
 	ctx := context.Background()
 	for _, l := range layers.New().All() {
 		for _, z := range []maptile.Zoom{12, 14, 16} {
@@ -28,7 +30,7 @@ func BenchmarkEncode(b *testing.B) {
 				times := make([]time.Duration, 0, b.N)
 				for b.Loop() {
 					start := time.Now()
-					data, err := tiles.Encode(ctx, s, l, tile)
+					data, err := render(ctx, s, l, tile)
 					times = append(times, time.Since(start))
 					if err != nil {
 						b.Fatal(err)
@@ -42,6 +44,17 @@ func BenchmarkEncode(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkEncode is the Go encoder over the embedded store.
+func BenchmarkEncode(b *testing.B) { benchTiles(b, newStore(b), tiles.Encode) }
+
+// BenchmarkPostGISMVT is ST_AsMVT in PostGIS, as the tile server renders
+// with the PostGIS store. Skipped without TEST_DATABASE_URL.
+func BenchmarkPostGISMVT(b *testing.B) { benchTiles(b, newPostGIS(b), tiles.Render) }
+
+// BenchmarkPostGISEncode is the Go encoder over records read from PostGIS
+// (the tile server with Options.GoEncoder), for comparison.
+func BenchmarkPostGISEncode(b *testing.B) { benchTiles(b, newPostGIS(b), tiles.Encode) }
 
 // BenchmarkServeCached is the cost of a tile served from the cache.
 func BenchmarkServeCached(b *testing.B) {

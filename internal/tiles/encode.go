@@ -31,10 +31,11 @@ const (
 
 var clipBound = orb.Bound{Min: orb.Point{-Buffer, -Buffer}, Max: orb.Point{Extent + Buffer, Extent + Buffer}}
 
-// Encode renders one tile of a layer as an uncompressed MVT with the one
-// layer named after it. Features are those the layer fetches for the tile
-// box grown by Buffer, projected to tile units, clipped, simplified by about
-// one screen pixel and wound as the MVT spec asks.
+// Encode renders one tile of a layer in Go, from any store's records, as an
+// uncompressed MVT with the one layer named after it. Features are those
+// the layer fetches for the tile box grown by Buffer, projected to tile
+// units, clipped, simplified by about one screen pixel and wound as the MVT
+// spec asks. Render uses the store's own encoder when it has one.
 func Encode(ctx context.Context, s store.Store, l *layers.Layer, t maptile.Tile) ([]byte, error) {
 	box := bufferedBound(t)
 	res, err := l.Fetch(ctx, s, layers.Query{BBox: &box})
@@ -44,13 +45,7 @@ func Encode(ctx context.Context, s store.Store, l *layers.Layer, t maptile.Tile)
 	layer := &mvt.Layer{Name: l.Name, Version: 2, Extent: Extent, Features: tileFeatures(l, res.Features)}
 	layer.ProjectToTile(t)
 	layer.Clip(clipBound)
-	// One pixel of a 512 px tile; at the layer's deepest zoom clients
-	// overzoom, so keep what a tile unit can show.
-	tolerance := float64(Extent) / 512
-	if int(t.Z) >= l.MaxZoom {
-		tolerance = 1
-	}
-	dp := simplify.DouglasPeucker(tolerance)
+	dp := simplify.DouglasPeucker(tolerance(l, t))
 	kept := layer.Features[:0]
 	for _, f := range layer.Features {
 		if g := tidy(dp, f.Geometry); g != nil {

@@ -38,6 +38,9 @@ type Options struct {
 	CacheSize int
 	// MaxAge is the Cache-Control max-age of tiles and TileJSON; default 5 minutes.
 	MaxAge time.Duration
+	// GoEncoder renders every tile with Encode even when the store is an
+	// MVTStore (to compare the two, or to step around a database fault).
+	GoEncoder bool
 }
 
 // Server serves vector tiles and TileJSON. It is safe for concurrent use.
@@ -97,7 +100,10 @@ func Routes(s store.Store, opts Options) http.Handler { return New(s, opts) }
 
 func (t *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { t.mux.ServeHTTP(w, r) }
 
-// Invalidate empties the tile cache; call it after the data changes.
+// Invalidate empties the tile cache; call it after every write to the
+// store that changes what a layer shows (a kelurahan, forum, project or
+// activity created, updated or deleted), once the write has committed. A
+// render racing the write is not cached (see gen).
 func (t *Server) Invalidate() {
 	t.gen.Add(1)
 	t.cache.Purge()
@@ -132,7 +138,7 @@ func (t *Server) Tile(ctx context.Context, layerName string, z, x, y uint32) (*T
 	// Concurrent requests for one uncached tile (a map opening) render it once.
 	v, err, _ := t.group.Do(fmt.Sprintf("%d/%s/%d/%d/%d", gen, l.Name, z, x, y), func() (any, error) {
 		// Not the first caller's context: others wait on this render too.
-		raw, err := Encode(context.WithoutCancel(ctx), t.store, l, maptile.New(x, y, maptile.Zoom(z)))
+		raw, err := t.render(context.WithoutCancel(ctx), l, maptile.New(x, y, maptile.Zoom(z)))
 		if err != nil {
 			return nil, err
 		}
@@ -149,6 +155,13 @@ func (t *Server) Tile(ctx context.Context, layerName string, z, x, y uint32) (*T
 		return nil, err
 	}
 	return v.(*Tile), nil
+}
+
+func (t *Server) render(ctx context.Context, l *layers.Layer, tile maptile.Tile) ([]byte, error) {
+	if t.opts.GoEncoder {
+		return Encode(ctx, t.store, l, tile)
+	}
+	return Render(ctx, t.store, l, tile)
 }
 
 func newTile(raw []byte) (*Tile, error) {

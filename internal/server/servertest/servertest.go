@@ -49,6 +49,7 @@ func Run(t *testing.T, newStore func(t *testing.T) store.Store) {
 		{"ProjectStats", testProjectStats},
 		{"Node", testNode},
 		{"Geometry", testGeometry},
+		{"Layers", testLayers},
 		{"EnumLabels", testEnumLabels},
 		{"BadInput", testBadInput},
 		{"NoNPlusOne", testNoNPlusOne},
