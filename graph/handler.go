@@ -15,15 +15,48 @@ import (
 // Clients send a handful of distinct queries, over and over.
 const queryCacheSize = 1000
 
+// Defaults of Options.
+const (
+	DefaultMaxDepth = 12
+	// persistedQueryCacheSize is how many automatic persisted queries
+	// (hash → query text) are remembered.
+	persistedQueryCacheSize = 1000
+)
+
+// Options are the query-safety settings; zero values take the defaults.
+type Options struct {
+	// MaxDepth bounds how deeply selections nest (DefaultMaxDepth).
+	MaxDepth int
+	// MaxComplexity bounds the cost of an operation (DefaultMaxComplexity;
+	// see complexity.go for the per-field costs).
+	MaxComplexity int
+	// DisableIntrospection turns off __schema and __type, e.g. for a
+	// public deployment that does not want its schema browsed.
+	DisableIntrospection bool
+}
+
 // NewServer returns the gqlgen server over st with the error presenter,
-// panic recovery, introspection and a query cache. It has no transports:
-// the HTTP layer (internal/server) adds the one it speaks, and wraps the
-// server in the per-request dataloader middleware (loaders.Middleware).
-func NewServer(st store.Store, logger *slog.Logger) *handler.Server {
-	srv := handler.New(NewExecutableSchema(Config{Resolvers: &Resolver{Store: st}}))
+// panic recovery, a query cache, depth and complexity limits, automatic
+// persisted queries and (unless disabled) introspection. It has no
+// transports: the HTTP layer (internal/server) adds the one it speaks, and
+// wraps the server in the per-request dataloader middleware
+// (loaders.Middleware).
+func NewServer(st store.Store, logger *slog.Logger, opts Options) *handler.Server {
+	if opts.MaxDepth <= 0 {
+		opts.MaxDepth = DefaultMaxDepth
+	}
+	if opts.MaxComplexity <= 0 {
+		opts.MaxComplexity = DefaultMaxComplexity
+	}
+	srv := handler.New(NewExecutableSchema(Config{Resolvers: &Resolver{Store: st}, Complexity: complexity()}))
 	srv.SetErrorPresenter(ErrorPresenter(logger))
 	srv.SetRecoverFunc(RecoverFunc)
 	srv.SetQueryCache(lru.New[*ast.QueryDocument](queryCacheSize))
-	srv.Use(extension.Introspection{})
+	if !opts.DisableIntrospection {
+		srv.Use(extension.Introspection{})
+	}
+	srv.Use(extension.AutomaticPersistedQuery{Cache: lru.New[string](persistedQueryCacheSize)})
+	srv.Use(DepthLimit{Max: opts.MaxDepth})
+	srv.Use(extension.FixedComplexityLimit(opts.MaxComplexity))
 	return srv
 }

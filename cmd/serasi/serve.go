@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/serasi/serasi/geodata"
+	"github.com/serasi/serasi/graph"
 	"github.com/serasi/serasi/internal/dataset"
 	"github.com/serasi/serasi/internal/server"
 	"github.com/serasi/serasi/internal/store"
@@ -20,6 +21,7 @@ import (
 
 // serveConfig is what serve reads from its flags and the environment.
 type serveConfig struct {
+	http        server.Config
 	addr        string
 	databaseURL string
 	pg          postgis.Config
@@ -40,6 +42,10 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	fs.StringVar(&c.addr, "addr", envOr("SERASI_ADDR", server.DefaultAddr), "listen address (env SERASI_ADDR)")
 	fs.StringVar(&c.databaseURL, "database-url", os.Getenv("DATABASE_URL"),
 		"PostGIS connection string (env DATABASE_URL); empty serves the embedded data")
+	fs.IntVar(&c.http.GraphQL.MaxDepth, "max-depth", graph.DefaultMaxDepth, "deepest selection nesting a query may have")
+	fs.IntVar(&c.http.GraphQL.MaxComplexity, "max-complexity", graph.DefaultMaxComplexity, "highest cost a query may have (see graph/complexity.go)")
+	fs.BoolVar(&c.http.GraphQL.DisableIntrospection, "no-introspection", false, "turn off GraphQL introspection")
+	fs.DurationVar(&c.http.RequestTimeout, "request-timeout", server.DefaultRequestTimeout, "deadline of each request")
 	fs.IntVar(&c.pg.MaxOpenConns, "db-max-open", 0, "PostGIS pool size (default 2 × CPUs)")
 	fs.IntVar(&c.pg.MaxIdleConns, "db-max-idle", 0, "idle PostGIS connections kept (default the pool size)")
 	fs.DurationVar(&c.pg.StatementTimeout, "db-statement-timeout", 10*time.Second, "PostGIS statement timeout (0: none)")
@@ -70,7 +76,8 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	defer st.Close()
 	logger.Info("store opened", "store", kind)
 
-	return server.New(server.Config{Addr: c.addr}, st, logger).Run(ctx)
+	c.http.Addr = c.addr
+	return server.New(c.http, st, logger).Run(ctx)
 }
 
 // openStore is the one place that chooses the store: PostGIS when a

@@ -230,7 +230,11 @@ func rawParams(query, opName, vars, exts any) (*graphql.RawParams, error) {
 	p := &graphql.RawParams{}
 	switch v := query.(type) {
 	case nil:
-		return nil, badRequest("the query parameter is missing")
+		// An automatic persisted query may send only its hash; gqlgen's
+		// APQ extension then finds the text or answers PersistedQueryNotFound.
+		if e, ok := exts.(map[string]any); !ok || e["persistedQuery"] == nil {
+			return nil, badRequest("the query parameter is missing")
+		}
 	case string:
 		if strings.TrimSpace(v) == "" {
 			return nil, badRequest("the query parameter is empty")

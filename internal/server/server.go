@@ -37,6 +37,12 @@ type Config struct {
 	ReadyTimeout time.Duration
 	// MaxBodyBytes limits request bodies; larger ones get 413.
 	MaxBodyBytes int64
+	// RequestTimeout is the deadline of each request's context: store
+	// queries and resolvers stop when it passes.
+	RequestTimeout time.Duration
+	// GraphQL holds the query-safety settings (depth, complexity,
+	// introspection).
+	GraphQL graph.Options
 }
 
 // Defaults.
@@ -49,6 +55,7 @@ const (
 	DefaultShutdownTimeout   = 15 * time.Second
 	DefaultReadyTimeout      = 2 * time.Second
 	DefaultMaxBodyBytes      = 1 << 20 // 1 MiB
+	DefaultRequestTimeout    = 10 * time.Second
 )
 
 func (c Config) withDefaults() Config {
@@ -66,6 +73,7 @@ func (c Config) withDefaults() Config {
 	set(&c.IdleTimeout, DefaultIdleTimeout)
 	set(&c.ShutdownTimeout, DefaultShutdownTimeout)
 	set(&c.ReadyTimeout, DefaultReadyTimeout)
+	set(&c.RequestTimeout, DefaultRequestTimeout)
 	if c.MaxBodyBytes <= 0 {
 		c.MaxBodyBytes = DefaultMaxBodyBytes
 	}
@@ -100,7 +108,7 @@ func New(cfg Config, st store.Store, logger *slog.Logger) *Server {
 }
 
 func (s *Server) routes() http.Handler {
-	gql := graph.NewServer(s.store, s.logger)
+	gql := graph.NewServer(s.store, s.logger, s.cfg.GraphQL)
 	gql.AddTransport(graphqlHTTP{})
 	endpoint := loaders.Middleware(s.store, gql)
 
@@ -126,6 +134,7 @@ func (s *Server) routes() http.Handler {
 
 	var h http.Handler = mux
 	h = limitBody(s.cfg.MaxBodyBytes, h)
+	h = deadline(s.cfg.RequestTimeout, h)
 	h = recoverPanics(s.logger, h)
 	h = accessLog(s.logger, h)
 	h = requestID(h)

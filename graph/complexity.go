@@ -1,0 +1,80 @@
+package graph
+
+import (
+	"github.com/serasi/serasi/graph/model"
+	"github.com/serasi/serasi/internal/domain"
+	"github.com/serasi/serasi/internal/store"
+)
+
+// Costs of the complexity limit. gqlgen's default counts one per field; on
+// top of it, lists multiply what each item selects (by the page size asked
+// for, or by a bound of the data for unpaginated lists), geometry costs
+// more than a scalar (it is big on the wire and may be simplified), and a
+// whole layer costs as much as a large page.
+const (
+	geometryCost = 10
+	layerCost    = 2_000
+	// Upper bounds of the unpaginated lists, from the city's structure.
+	kecamatanCount         = 8
+	kelurahanCount         = 43
+	kelurahanPerKecamatan  = 10
+	forumsBound            = 20
+	forumsPerKelurahanList = 5
+)
+
+// DefaultMaxComplexity admits a full page of 500 projects with their
+// geometry and kelurahan, or every kelurahan with a default page of 50
+// projects each, but not every kelurahan with 500 projects each.
+const DefaultMaxComplexity = 50_000
+
+func pageCost(first *int, child int) int {
+	n := 50
+	if first != nil && *first > 0 {
+		n = *first
+	}
+	return 1 + n*child
+}
+
+func geometry(child int, _ *float64, _ *int) int { return geometryCost + child }
+
+// complexity returns the per-field costs for Config.Complexity.
+func complexity() ComplexityRoot {
+	var c ComplexityRoot
+	c.Kecamatan.Geometry = geometry
+	c.Kecamatan.Kelurahan = func(child int) int { return 1 + kelurahanPerKecamatan*child }
+	c.Kelurahan.Geometry = geometry
+	c.Kelurahan.Centroid = func(child int) int { return 2 + child }
+	c.Kelurahan.Forums = func(child int) int { return 1 + forumsPerKelurahanList*child }
+	c.Kelurahan.Projects = func(child int, first *int, _ *string, _ *model.ProjectFilter) int { return pageCost(first, child) }
+	c.Kelurahan.Activities = func(child int, first *int, _ *string) int { return pageCost(first, child) }
+	c.Forum.Kelurahan = func(child int) int { return 1 + forumsPerKelurahanList*child }
+	c.Forum.Secretariat = func(child int) int { return 2 + child }
+	c.Forum.Projects = func(child int, first *int, _ *string) int { return pageCost(first, child) }
+	c.Forum.Activities = func(child int, first *int, _ *string) int { return pageCost(first, child) }
+	c.Project.Geometry = geometry
+	c.Activity.Location = func(child int) int { return 2 + child }
+	c.Query.Kecamatans = func(child int) int { return 1 + kecamatanCount*child }
+	c.Query.Kelurahans = func(child int, _ *model.KelurahanFilter) int { return 1 + kelurahanCount*child }
+	c.Query.Forums = func(child int, _ *model.ForumFilter) int { return 1 + forumsBound*child }
+	c.Query.Projects = func(child int, _ *model.ProjectFilter, _ *model.ProjectOrder, first *int, _ *string) int {
+		return pageCost(first, child)
+	}
+	c.Query.Activities = func(child int, _ *model.ActivityFilter, first *int, _ *string) int { return pageCost(first, child) }
+	c.Query.NearestProjects = func(child int, _, _ float64, limit *int, _ []domain.ProjectKind) int {
+		n := store.DefaultNearest
+		if limit != nil && *limit > 0 {
+			n = *limit
+		}
+		return 1 + n*child
+	}
+	c.Query.ProjectStats = func(child int, _ *model.ProjectFilter, _ []domain.StatsDimension) int {
+		return 1 + 100*child // groups: at most years × kinds × ... in practice a few hundred
+	}
+	layer := func(child int) int { return layerCost + child }
+	c.Query.KecamatanLayer = func(child int, _ *float64, _ *int) int { return layer(child) }
+	c.Query.KelurahanLayer = func(child int, _ *model.KelurahanFilter, _ *float64, _ *int) int { return layer(child) }
+	c.Query.ForumsLayer = func(child int, _ *model.ForumFilter, _ *float64, _ *int) int { return layer(child) }
+	c.Query.ProjectsLayer = func(child int, _ *model.ProjectFilter, _ *float64, _ *int) int { return layer(child) }
+	c.Query.ActivitiesLayer = func(child int, _ *model.ActivityFilter, _ *float64, _ *int) int { return layer(child) }
+	return c
+}
