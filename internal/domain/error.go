@@ -22,6 +22,9 @@ type Error struct {
 	Message string
 	// Field names the input field at fault, when there is one (e.g. "filter.near.radiusMeters").
 	Field string
+	// Details lists every field error when an input had several (see
+	// Invalids); Code, Message and Field are then the first one's.
+	Details []*Error
 }
 
 func (e *Error) Error() string {
@@ -39,6 +42,21 @@ func Errorf(code, format string, args ...any) *Error {
 // Invalid returns an EINVALID error about one input field.
 func Invalid(field, format string, args ...any) *Error {
 	return &Error{Code: EINVALID, Field: field, Message: fmt.Sprintf(format, args...)}
+}
+
+// Invalids joins field errors into one EINVALID *Error that carries them
+// all in Details and shows the first in Code, Message and Field. It returns
+// nil for none and the error itself for one.
+func Invalids(errs []*Error) error {
+	switch len(errs) {
+	case 0:
+		return nil
+	case 1:
+		return errs[0]
+	}
+	first := *errs[0]
+	first.Details = append([]*Error(nil), errs...)
+	return &first
 }
 
 // NotFound returns an ENOTFOUND error for a record of the given kind.

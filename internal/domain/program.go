@@ -25,6 +25,10 @@ type Forum struct {
 	MemberCount    int
 	Secretariat    orb.Point
 	Description    string
+	// Version counts the changes of the record: 1 when created (or seeded),
+	// one more after each update. Writes name the version they read
+	// (optimistic concurrency, see store.Writer).
+	Version int
 }
 
 // ForumFilter selects forums; zero fields do not filter. Results are ordered by id.
@@ -78,6 +82,7 @@ type Project struct {
 	FinishDate    *time.Time
 	Beneficiaries int
 	Description   string
+	Version       int // see Forum.Version
 }
 
 // ProjectHit is a project with its geodesic distance in metres from a query point.
@@ -162,6 +167,7 @@ type Activity struct {
 	// the first kelurahan of the forum.
 	KelurahanCode string
 	Description   string
+	Version       int // see Forum.Version
 }
 
 // ActivityFilter selects activities; zero fields do not filter. Results are

@@ -10,29 +10,42 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/paulmach/orb"
 	"github.com/tidwall/rtree"
+	bolt "go.etcd.io/bbolt"
 
 	"github.com/serasi/serasi/internal/dataset"
 	"github.com/serasi/serasi/internal/domain"
 	"github.com/serasi/serasi/internal/store"
 )
 
-var _ store.Store = (*Store)(nil)
+var _ store.ReadWriter = (*Store)(nil)
 
 // Store is the in-memory store. It is safe for concurrent use.
 type Store struct {
-	// mu guards d. Today the data never changes after New, so readers only
-	// take the lock to load the pointer; when writes arrive they can build a
-	// new *data and swap it under mu.Lock (copy on write), and readers keep
-	// answering from the snapshot they loaded.
+	// mu guards d. Readers only take the lock to load the pointer and then
+	// answer from that snapshot; a write builds a new *data (copy on write,
+	// sharing what it does not change) and swaps it in under mu.Lock, so a
+	// reader never sees half a change.
 	mu sync.RWMutex
 	d  *data
+
+	// wmu serialises writers from their checks to the swap, so that what a
+	// write checked (the version, the forum, the id) is what it changes. It
+	// is held across the data file's fsync; readers never wait for it.
+	wmu sync.Mutex
+	// db is the data file that writes go to before they are swapped in;
+	// nil keeps everything in memory (New, NewFromDataset).
+	db  *bolt.DB
+	now func() time.Time
 }
 
 // data is one immutable snapshot of everything the store knows, with its
-// indexes. Records are ordered by code or id; the maps point into them.
+// indexes. Records are ordered by code or id, except projects, whose order
+// after writes is arbitrary (every answer sorts them); the maps point into
+// the slices.
 type data struct {
 	kecamatans []domain.Kecamatan
 	kecByCode  map[string]int
@@ -43,6 +56,8 @@ type data struct {
 	// kelurahans. An R-tree rather than orb/quadtree because quadtree only
 	// indexes points, and both kelurahan and projects are extents.
 	kelIndex rtree.RTreeG[int32]
+	// cityBound is the union of the kelurahan bounds.
+	cityBound orb.Bound
 	// servedByActive holds the codes of kelurahan served by an ACTIVE forum.
 	servedByActive map[string]bool
 
@@ -55,6 +70,13 @@ type data struct {
 
 	activities []domain.Activity
 	actByID    map[string]int
+
+	tokens map[string]tokenRecord // by id
+	// audit and auditSeq hold the audit trail of a store without a data
+	// file (with one, the trail lives in the file only). Snapshots share
+	// the backing array: a new one only appends past the old one's length.
+	audit    []domain.AuditEntry
+	auditSeq int64
 }
 
 // New loads the data from fsys (see dataset.Load for the files it needs).
@@ -67,29 +89,54 @@ func New(fsys fs.FS) (*Store, error) {
 }
 
 // NewFromDataset builds a store over a copy of ds; ds may be changed
-// afterwards without affecting the store.
+// afterwards without affecting the store. Its writes stay in memory.
 func NewFromDataset(ds *dataset.Dataset) *Store {
+	withVersion := func(v *int) {
+		if *v == 0 {
+			*v = 1 // loaded records are at their first version, as seeded ones in PostGIS
+		}
+	}
+	forums := cloneSlice(ds.Forums, cloneForum)
+	for i := range forums {
+		withVersion(&forums[i].Version)
+	}
+	projects := cloneSlice(ds.Projects, cloneProject)
+	for i := range projects {
+		withVersion(&projects[i].Version)
+	}
+	activities := cloneSlice(ds.Activities, cloneActivity)
+	for i := range activities {
+		withVersion(&activities[i].Version)
+	}
+	d := newData(cloneSlice(ds.Kecamatans, cloneKecamatan), cloneSlice(ds.Kelurahans, cloneKelurahan),
+		forums, projects, activities, nil)
+	return &Store{d: d, now: time.Now}
+}
+
+// newData builds a snapshot and its indexes over the given slices, which it
+// keeps.
+func newData(kecamatans []domain.Kecamatan, kelurahans []domain.Kelurahan, forums []domain.Forum,
+	projects []domain.Project, activities []domain.Activity, tokens map[string]tokenRecord) *data {
+	if tokens == nil {
+		tokens = map[string]tokenRecord{}
+	}
 	d := &data{
-		kecamatans:     cloneSlice(ds.Kecamatans, cloneKecamatan),
-		kelurahans:     cloneSlice(ds.Kelurahans, cloneKelurahan),
-		forums:         cloneSlice(ds.Forums, cloneForum),
-		projects:       cloneSlice(ds.Projects, cloneProject),
-		activities:     cloneSlice(ds.Activities, cloneActivity),
-		servedByActive: map[string]bool{},
+		kecamatans: kecamatans,
+		kelurahans: kelurahans,
+		projects:   projects,
+		tokens:     tokens,
 	}
 	// The dataset comes ordered, but the answers' order is a contract of this
 	// store, so it does not rely on that.
 	slices.SortFunc(d.kecamatans, func(a, b domain.Kecamatan) int { return strings.Compare(a.Code, b.Code) })
 	slices.SortFunc(d.kelurahans, func(a, b domain.Kelurahan) int { return strings.Compare(a.Code, b.Code) })
-	slices.SortFunc(d.forums, func(a, b domain.Forum) int { return strings.Compare(a.ID, b.ID) })
 	slices.SortFunc(d.projects, func(a, b domain.Project) int { return strings.Compare(a.ID, b.ID) })
-	slices.SortFunc(d.activities, compareActivities)
 
 	d.kecByCode = indexBy(d.kecamatans, func(k domain.Kecamatan) string { return k.Code })
 	d.kelByCode = indexBy(d.kelurahans, func(k domain.Kelurahan) string { return k.Code })
-	d.forumByID = indexBy(d.forums, func(f domain.Forum) string { return f.ID })
 	d.projByID = indexBy(d.projects, func(p domain.Project) string { return p.ID })
-	d.actByID = indexBy(d.activities, func(a domain.Activity) string { return a.ID })
+	d.setForums(forums)
+	d.setActivities(activities)
 
 	for i, k := range d.kelurahans {
 		b := k.Bound
@@ -97,6 +144,11 @@ func NewFromDataset(ds *dataset.Dataset) *Store {
 			b = k.Geometry.Bound()
 		}
 		d.kelIndex.Insert(b.Min, b.Max, int32(i))
+		if i == 0 {
+			d.cityBound = b
+		} else {
+			d.cityBound = d.cityBound.Union(b)
+		}
 	}
 	for i, p := range d.projects {
 		if p.Geometry == nil {
@@ -105,15 +157,7 @@ func NewFromDataset(ds *dataset.Dataset) *Store {
 		b := p.Geometry.Bound()
 		d.projIndex.Insert(b.Min, b.Max, int32(i))
 	}
-	for _, f := range d.forums {
-		if f.Status != domain.ForumActive {
-			continue
-		}
-		for _, c := range f.KelurahanCodes {
-			d.servedByActive[c] = true
-		}
-	}
-	return &Store{d: d}
+	return d
 }
 
 // snapshot returns the data to answer one call from.
@@ -127,8 +171,17 @@ func (s *Store) snapshot() *data {
 // Ping always succeeds: there is nothing to reach.
 func (s *Store) Ping(ctx context.Context) error { return ctx.Err() }
 
-// Close releases nothing; the store keeps answering.
-func (s *Store) Close() error { return nil }
+// Close closes the data file, if there is one; the store keeps answering
+// reads, and writes fail. Without a data file it does nothing.
+func (s *Store) Close() error {
+	if s.db == nil {
+		return nil
+	}
+	if err := s.db.Close(); err != nil {
+		return fmt.Errorf("memory: close: %w", err)
+	}
+	return nil
+}
 
 func indexBy[T any](items []T, key func(T) string) map[string]int {
 	m := make(map[string]int, len(items))

@@ -18,3 +18,38 @@ func TestConformance(t *testing.T) {
 		return s
 	})
 }
+
+// The read suite on a store opened from a data directory: the records come
+// back from the file, not from the embedded data.
+func TestConformanceDurable(t *testing.T) {
+	storetest.RunConformanceTests(t, func(t *testing.T) store.Store {
+		return openDurable(t, t.TempDir())
+	})
+}
+
+func TestWriteConformance(t *testing.T) {
+	storetest.RunWriteConformanceTests(t, func(t *testing.T) store.ReadWriter {
+		s, err := memory.New(geodata.FS)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return s
+	})
+}
+
+func TestWriteConformanceDurable(t *testing.T) {
+	storetest.RunWriteConformanceTests(t, func(t *testing.T) store.ReadWriter {
+		return openDurable(t, t.TempDir())
+	})
+}
+
+// openDurable opens a store on dir and closes it when the test ends.
+func openDurable(t *testing.T, dir string) *memory.Store {
+	t.Helper()
+	s, err := memory.Open(geodata.FS, dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { s.Close() })
+	return s
+}

@@ -1,0 +1,17 @@
+package postgis_test
+
+import (
+	"testing"
+
+	"github.com/serasi/serasi/internal/store"
+	"github.com/serasi/serasi/internal/store/postgis/postgistest"
+	"github.com/serasi/serasi/internal/store/storetest"
+)
+
+// TestWriteConformance runs the write suite; every group gets a database
+// of its own, since the tests change the data.
+func TestWriteConformance(t *testing.T) {
+	storetest.RunWriteConformanceTests(t, func(t *testing.T) store.ReadWriter {
+		return postgistest.Open(t, postgistest.NewSeeded(t))
+	})
+}
