@@ -1,11 +1,17 @@
 -- wrk script: POSTs a GraphQL query with a random point inside Kota Baubau's
 -- bounding box on every request, so no answer is served from a cache.
--- QUERY (env) picks the query: kelurahanAt, near, nearest. The baseline run
+-- QUERY (env) picks the query: kelurahanAt, near, nearest, or their
+-- PostGraphile twins pg_kelurahanAt, pg_near, pg_nearest. The baseline run
 -- uses this same script, so both servers get the same request stream.
 local queries = {
   kelurahanAt = 'query($lon:Float!,$lat:Float!){kelurahanAt(lon:$lon,lat:$lat){code name}}',
   near = 'query($lon:Float!,$lat:Float!){projects(filter:{near:{lon:$lon,lat:$lat,radiusMeters:500}},first:20){totalCount edges{distanceMeters node{projectId kind}}}}',
   nearest = 'query($lon:Float!,$lat:Float!){nearestProjects(lon:$lon,lat:$lat,limit:10){distanceMeters project{projectId kind}}}',
+  -- The same three questions put to PostGraphile 4 over the SQL functions of
+  -- scripts/load/postgraphile/bench.sql (scripts/load/postgraphile/run).
+  pg_kelurahanAt = 'query($lon:Float!,$lat:Float!){kelurahanAt(lon:$lon,lat:$lat){code name}}',
+  pg_near = 'query($lon:Float!,$lat:Float!){projectsNear(lon:$lon,lat:$lat,radius:500,first:20){totalCount nodes{distanceMeters project{id kind}}}}',
+  pg_nearest = 'query($lon:Float!,$lat:Float!){nearestProjects(lon:$lon,lat:$lat,lim:10){nodes{distanceMeters project{id kind}}}}',
 }
 local name = os.getenv("QUERY") or "kelurahanAt"
 local q = queries[name]

@@ -13,7 +13,7 @@ import (
 )
 
 const activityColumns = `a.id, a.title, a.forum_id, a.kind, a.date, a.participants,
-	ST_AsBinary(a.location) AS location, a.kelurahan_code, a.description`
+	ST_AsBinary(a.location) AS location, a.kelurahan_code, a.description, a.version`
 
 type activityRow struct {
 	ID            string              `db:"id"`
@@ -25,6 +25,7 @@ type activityRow struct {
 	Location      wkb.GeometryScanner `db:"location"`
 	KelurahanCode string              `db:"kelurahan_code"`
 	Description   string              `db:"description"`
+	Version       int                 `db:"version"`
 	Total         int                 `db:"total"` // only in lists
 }
 
@@ -32,7 +33,7 @@ func (r activityRow) domain() domain.Activity {
 	a := domain.Activity{
 		ID: r.ID, Title: r.Title, ForumID: r.ForumID, Kind: domain.ActivityKind(r.Kind),
 		Date: asDate(r.Date), Participants: r.Participants, KelurahanCode: r.KelurahanCode,
-		Description: r.Description,
+		Description: r.Description, Version: r.Version,
 	}
 	if p, ok := r.Location.Geometry.(orb.Point); ok && r.Location.Valid {
 		a.Location = &p

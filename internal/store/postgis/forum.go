@@ -13,7 +13,7 @@ import (
 )
 
 const forumColumns = `fo.id, fo.name, fo.year_formed, fo.status, fo.member_count,
-	ST_AsBinary(fo.secretariat) AS secretariat, fo.description,
+	ST_AsBinary(fo.secretariat) AS secretariat, fo.description, fo.version,
 	ARRAY(SELECT fk.kelurahan_code FROM forum_kelurahan fk
 	      WHERE fk.forum_id = fo.id ORDER BY fk.position) AS kelurahan_codes`
 
@@ -26,12 +26,13 @@ type forumRow struct {
 	Secretariat    wkb.GeometryScanner `db:"secretariat"`
 	Description    string              `db:"description"`
 	KelurahanCodes pq.StringArray      `db:"kelurahan_codes"`
+	Version        int                 `db:"version"`
 }
 
 func (r forumRow) domain() domain.Forum {
 	f := domain.Forum{
 		ID: r.ID, Name: r.Name, YearFormed: r.YearFormed, Status: domain.ForumStatus(r.Status),
-		MemberCount: r.MemberCount, Description: r.Description,
+		MemberCount: r.MemberCount, Description: r.Description, Version: r.Version,
 	}
 	if len(r.KelurahanCodes) > 0 {
 		f.KelurahanCodes = []string(r.KelurahanCodes)

@@ -172,22 +172,26 @@ func (s *Store) KelurahansByCodes(ctx context.Context, codes []string) ([]domain
 	return out, nil
 }
 
+// kelurahanAtQuery is prepared (see preparedStatements): planning it costs
+// more than running it. ST_Covers is index-aware: the GiST index on geom
+// finds the candidates, in the generic plan too.
+const kelurahanAtQuery = `SELECT ` + kelurahanColumns + ` FROM kelurahan k
+	WHERE ST_Covers(k.geom, ST_GeomFromWKB($1, 4326))
+	ORDER BY k.code LIMIT 1`
+
 // KelurahanAt returns the kelurahan covering p (boundary included); the
 // lowest code wins where the simplified polygons overlap.
 func (s *Store) KelurahanAt(ctx context.Context, p orb.Point) (domain.Kelurahan, error) {
 	if err := store.ValidatePoint("point", p); err != nil {
 		return domain.Kelurahan{}, err
 	}
-	// ST_Covers is index-aware: the GiST index on geom finds the candidates.
-	out, err := s.selectKelurahans(ctx, `SELECT `+kelurahanColumns+` FROM kelurahan k
-		WHERE ST_Covers(k.geom, ST_GeomFromWKB($1, 4326))
-		ORDER BY k.code LIMIT 1`, wkb.Value(p))
-	if err != nil {
+	var rows []kelurahanRow
+	if err := s.selectPrepared(ctx, &rows, kelurahanAtQuery, wkb.Value(p)); err != nil {
 		return domain.Kelurahan{}, fmt.Errorf("postgis: kelurahan at %v: %w", p, err)
 	}
-	if len(out) == 0 {
+	if len(rows) == 0 {
 		return domain.Kelurahan{}, &domain.Error{Code: domain.ENOTFOUND,
 			Message: "no kelurahan of Kota Baubau covers this point", Field: "point"}
 	}
-	return out[0], nil
+	return rows[0].domain(), nil
 }

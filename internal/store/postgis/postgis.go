@@ -31,7 +31,8 @@ type Config struct {
 	// URL is a lib/pq connection string: postgres://user@host:port/db?sslmode=disable
 	// or "host=... dbname=...".
 	URL string
-	// MaxOpenConns caps the pool; default 2 × the number of CPUs.
+	// MaxOpenConns caps each of the two pools (the second serves the
+	// prepared hot queries); default 2 × the number of CPUs.
 	MaxOpenConns int
 	// MaxIdleConns is how many idle connections are kept; default MaxOpenConns.
 	MaxIdleConns int
@@ -49,7 +50,8 @@ type Config struct {
 
 // Store is the PostGIS store. It is safe for concurrent use.
 type Store struct {
-	db *sqlx.DB
+	db       *sqlx.DB
+	prepared preparedStatements
 }
 
 // Backoff between connection attempts: 100 ms doubling up to 2 s.
@@ -61,7 +63,7 @@ const (
 // Open connects to the database in cfg and checks that it answers. It does
 // not migrate: run Migrate (serasi migrate) first.
 func Open(ctx context.Context, cfg Config) (*Store, error) {
-	db, err := openDB(cfg)
+	db, err := openDB(cfg, nil)
 	if err != nil {
 		return nil, err
 	}
@@ -69,10 +71,19 @@ func Open(ctx context.Context, cfg Config) (*Store, error) {
 		db.Close()
 		return nil, err
 	}
-	return &Store{db: db}, nil
+	// The pool of the prepared hot queries plans them once: see
+	// preparedStatements. Its connections open on first use.
+	hot, err := openDB(cfg, map[string]string{"plan_cache_mode": "force_generic_plan"})
+	if err != nil {
+		db.Close()
+		return nil, err
+	}
+	return &Store{db: db, prepared: preparedStatements{db: hot}}, nil
 }
 
-func openDB(cfg Config) (*sqlx.DB, error) {
+// openDB opens a pool on cfg; params adds run-time parameters to every
+// connection (those in cfg.URL win).
+func openDB(cfg Config, params map[string]string) (*sqlx.DB, error) {
 	if cfg.URL == "" {
 		return nil, errors.New("postgis: no database URL")
 	}
@@ -83,9 +94,22 @@ func openDB(cfg Config) (*sqlx.DB, error) {
 	if pcfg.Runtime == nil {
 		pcfg.Runtime = map[string]string{}
 	}
+	for k, v := range params {
+		if _, ok := pcfg.Runtime[k]; !ok {
+			pcfg.Runtime[k] = v
+		}
+	}
 	if cfg.StatementTimeout > 0 {
 		ms := max(cfg.StatementTimeout.Milliseconds(), 1)
 		pcfg.Runtime["statement_timeout"] = strconv.FormatInt(ms, 10)
+	}
+	// PostGIS functions carry large planner costs (ST_DWithin 10,000), so
+	// ordinary lookups cross jit_above_cost and each pays milliseconds of
+	// JIT compilation for a sub-millisecond query; generic plans of
+	// prepared statements, which guess 10% of the rows for LIMIT $n, do so
+	// most often. No query of this store runs long enough to win it back.
+	if _, ok := pcfg.Runtime["jit"]; !ok {
+		pcfg.Runtime["jit"] = "off"
 	}
 	// Binary parameters let lib/pq send a parameterised query in one round
 	// trip (no separate Parse/Describe), and WKB binds travel as raw bytea.
@@ -157,5 +181,5 @@ func (s *Store) Ping(ctx context.Context) error {
 	return nil
 }
 
-// Close closes the connection pool.
-func (s *Store) Close() error { return s.db.Close() }
+// Close closes the prepared statements and the connection pool.
+func (s *Store) Close() error { return errors.Join(s.prepared.close(), s.db.Close()) }

@@ -18,7 +18,7 @@ import (
 const projectColumns = `p.id, p.title, p.kind,
 	ST_AsBinary(CASE WHEN ST_Dimension(p.geom) = 2 THEN ST_ForcePolygonCCW(p.geom) ELSE p.geom END) AS geom,
 	p.kelurahan_code, coalesce(p.forum_id, '') AS forum_id, p.year, p.budget_rupiah, p.status,
-	p.start_date, p.finish_date, p.beneficiaries, p.description`
+	p.start_date, p.finish_date, p.beneficiaries, p.description, p.version`
 
 type projectRow struct {
 	ID            string              `db:"id"`
@@ -34,6 +34,7 @@ type projectRow struct {
 	FinishDate    sql.NullTime        `db:"finish_date"`
 	Beneficiaries int                 `db:"beneficiaries"`
 	Description   string              `db:"description"`
+	Version       int                 `db:"version"`
 	// Only in lists:
 	Distance float64 `db:"dist"`
 	Total    int     `db:"total"`
@@ -44,7 +45,7 @@ func (r projectRow) domain() domain.Project {
 		ID: r.ID, Title: r.Title, Kind: domain.ProjectKind(r.Kind), Geometry: r.Geom.Geometry,
 		KelurahanCode: r.KelurahanCode, ForumID: r.ForumID, Year: r.Year, BudgetRupiah: r.BudgetRupiah,
 		Status: domain.ProjectStatus(r.Status), StartDate: nullDate(r.StartDate), FinishDate: nullDate(r.FinishDate),
-		Beneficiaries: r.Beneficiaries, Description: r.Description,
+		Beneficiaries: r.Beneficiaries, Description: r.Description, Version: r.Version,
 	}
 }
 
@@ -98,6 +99,15 @@ func projectWhere(w *where, f domain.ProjectFilter) (nearPoint string) {
 	return nearPoint
 }
 
+// onlyNear reports whether f filters by Near and nothing else: the radius
+// search of map clients, answered by nearFirst with a prepared statement.
+// Other filters could make the KNN scan of nearFirst read far (a forum's
+// projects across the city), so they take projectPage.
+func onlyNear(f domain.ProjectFilter) bool {
+	return f.Near != nil && len(f.Kinds) == 0 && len(f.Statuses) == 0 && f.YearFrom == nil && f.YearTo == nil &&
+		len(f.KelurahanCodes) == 0 && len(f.KecamatanCodes) == 0 && f.ForumID == "" && f.BBox == nil && f.Within == nil
+}
+
 // Projects returns one page of the projects matching f in order o.
 func (s *Store) Projects(ctx context.Context, f domain.ProjectFilter, o domain.ProjectOrder, p domain.Page) (domain.ProjectPage, error) {
 	o, err := store.ValidateProjectFilter(f, o)
@@ -107,6 +117,46 @@ func (s *Store) Projects(ctx context.Context, f domain.ProjectFilter, o domain.P
 	if err := store.ValidatePage(p); err != nil {
 		return domain.ProjectPage{}, err
 	}
+	var rows []projectRow
+	var total int
+	if onlyNear(f) && o.Field == domain.OrderByDistance && !o.Desc && p.Limit > 0 {
+		rows, total, err = s.projectsNearFirst(ctx, *f.Near, p)
+	} else {
+		rows, total, err = s.projectPage(ctx, f, o, p)
+	}
+	if err != nil {
+		return domain.ProjectPage{}, err
+	}
+	page := domain.ProjectPage{Items: make([]domain.ProjectHit, len(rows)), TotalCount: total}
+	for i, r := range rows {
+		page.Items[i] = domain.ProjectHit{Project: r.domain(), DistanceMeters: r.Distance}
+	}
+	return page, nil
+}
+
+// projectsNearFirst answers a radius search, nearest first, with nearFirst:
+// spheroid distances for a few KNN candidates instead of every project in
+// the radius. The count of those still takes an ST_DWithin per project in
+// the radius's box, but no distance.
+func (s *Store) projectsNearFirst(ctx context.Context, near domain.Near, p domain.Page) ([]projectRow, int, error) {
+	var w where
+	pt := w.geom(near.Point) + "::geography"
+	query := nearFirst(&w, pt, w.bind(near.RadiusMeters), true)
+	rows, total, err := s.selectNearFirst(ctx, query, w.args, p.Offset+p.Limit)
+	if err != nil {
+		return nil, 0, fmt.Errorf("postgis: projects: %w", err)
+	}
+	if p.Offset >= len(rows) {
+		return nil, total, nil
+	}
+	return rows[p.Offset:], total, nil
+}
+
+// projectPage answers Projects in any order. The count is a subquery, not
+// count(*) OVER (): a window needs every matching row (and its distance)
+// before the LIMIT, while without one an ORDER BY on an indexed column
+// stops after the page.
+func (s *Store) projectPage(ctx context.Context, f domain.ProjectFilter, o domain.ProjectOrder, p domain.Page) ([]projectRow, int, error) {
 	var w where
 	near := projectWhere(&w, f)
 	dist := "0::float8"
@@ -115,7 +165,7 @@ func (s *Store) Projects(ctx context.Context, f domain.ProjectFilter, o domain.P
 	}
 	col, ok := projectOrderColumns[o.Field]
 	if !ok {
-		return domain.ProjectPage{}, domain.Invalid("orderBy", "unknown order field %q", o.Field)
+		return nil, 0, domain.Invalid("orderBy", "unknown order field %q", o.Field)
 	}
 	dir := " ASC"
 	if o.Desc {
@@ -127,29 +177,27 @@ func (s *Store) Projects(ctx context.Context, f domain.ProjectFilter, o domain.P
 		orderBy += ", p.id ASC"
 	}
 	filter := w.sql()
-	query := `SELECT ` + projectColumns + `, ` + dist + ` AS dist, count(*) OVER () AS total
+	count := `SELECT count(*) FROM project p` + filter
+	query := `SELECT ` + projectColumns + `, ` + dist + ` AS dist, (` + count + `) AS total
 		FROM project p` + filter + ` ORDER BY ` + orderBy +
 		` LIMIT ` + w.bind(p.Limit) + ` OFFSET ` + w.bind(p.Offset)
 	var rows []projectRow
 	if err := s.db.SelectContext(ctx, &rows, query, w.args...); err != nil {
-		return domain.ProjectPage{}, fmt.Errorf("postgis: projects: %w", err)
+		return nil, 0, fmt.Errorf("postgis: projects: %w", err)
 	}
-	page := domain.ProjectPage{Items: make([]domain.ProjectHit, len(rows))}
-	for i, r := range rows {
-		page.Items[i] = domain.ProjectHit{Project: r.domain(), DistanceMeters: r.Distance}
+	if len(rows) > 0 {
+		return rows, rows[0].Total, nil
 	}
-	switch {
-	case len(rows) > 0:
-		page.TotalCount = rows[0].Total
-	case p.Offset > 0 || p.Limit == 0:
-		// The window count needs a row to ride on: an empty page past the
-		// end (or of size zero) counts in a second query.
-		args := w.args[:len(w.args)-2]
-		if err := s.db.GetContext(ctx, &page.TotalCount, `SELECT count(*) FROM project p`+filter, args...); err != nil {
-			return domain.ProjectPage{}, fmt.Errorf("postgis: count projects: %w", err)
-		}
+	if p.Offset == 0 && p.Limit > 0 {
+		return rows, 0, nil // nothing matched
 	}
-	return page, nil
+	// The count rides on the rows: an empty page past the end (or of size
+	// zero) counts in a second query.
+	var total int
+	if err := s.db.GetContext(ctx, &total, count, w.args[:len(w.args)-2]...); err != nil {
+		return nil, 0, fmt.Errorf("postgis: count projects: %w", err)
+	}
+	return rows, total, nil
 }
 
 // Project returns one project, or ENOTFOUND.
@@ -170,36 +218,22 @@ func (s *Store) Project(ctx context.Context, id string) (domain.Project, error) 
 }
 
 // NearestProjects returns up to limit projects nearest to p, nearest first,
-// ties by id.
-//
-// The KNN operator <-> walks the geography GiST index in order of sphere
-// distance, which is not quite the spheroid distance we answer with, and it
-// cuts ties arbitrarily. So it only finds a radius: the largest spheroid
-// distance among the first limit projects it returns. At least limit
-// projects lie within that radius, so the exact answer does too, and an
-// indexed ST_DWithin over it, ordered by spheroid distance and id, gives it.
+// ties by id: nearFirst over the kinds asked. The old way, an ST_DWithin
+// over the largest distance among the first KNN rows, swept every project
+// in that radius's box: thousands of them for a point at sea beside the
+// city, where the box reaches into it.
 func (s *Store) NearestProjects(ctx context.Context, p orb.Point, limit int, kinds []domain.ProjectKind) ([]domain.ProjectHit, error) {
 	if err := store.ValidateNearest(p, limit, kinds); err != nil {
 		return nil, err
 	}
 	var w where
 	pt := w.geom(p) + "::geography"
-	lim := w.bind(limit)
-	kindCond := "true"
 	if len(kinds) > 0 {
-		kindCond = "p.kind = ANY(" + w.bind(textArray(kinds)) + ")"
+		w.and("p.kind = ANY(%s)", w.bind(textArray(kinds)))
 	}
-	query := `WITH radius AS (
-			SELECT max(d) AS d FROM (
-				SELECT ST_Distance(p.geog, ` + pt + `) AS d FROM project p
-				WHERE ` + kindCond + `
-				ORDER BY p.geog <-> ` + pt + ` LIMIT ` + lim + `) knn)
-		SELECT ` + projectColumns + `, ST_Distance(p.geog, ` + pt + `) AS dist, 0 AS total
-		FROM project p
-		WHERE ` + kindCond + ` AND ST_DWithin(p.geog, ` + pt + `, (SELECT d FROM radius) + 0.001)
-		ORDER BY dist, p.id LIMIT ` + lim
-	var rows []projectRow
-	if err := s.db.SelectContext(ctx, &rows, query, w.args...); err != nil {
+	// Two SQL texts, with and without kinds; both prepared.
+	rows, _, err := s.selectNearFirst(ctx, nearFirst(&w, pt, "", false), w.args, limit)
+	if err != nil {
 		return nil, fmt.Errorf("postgis: nearest projects: %w", err)
 	}
 	out := make([]domain.ProjectHit, len(rows))

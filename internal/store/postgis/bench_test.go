@@ -1,0 +1,117 @@
+package postgis_test
+
+import (
+	"context"
+	"database/sql"
+	"math/rand/v2"
+	"testing"
+	"time"
+
+	"github.com/paulmach/orb"
+
+	"github.com/serasi/serasi/geodata"
+	"github.com/serasi/serasi/internal/dataset"
+	"github.com/serasi/serasi/internal/domain"
+	"github.com/serasi/serasi/internal/geobuild"
+	"github.com/serasi/serasi/internal/store/postgis"
+	"github.com/serasi/serasi/internal/store/postgis/postgistest"
+)
+
+// benchProjects is the size of the synthetic data the benchmarks query, as
+// in scripts/load (issue #3).
+const benchProjects = 100_000
+
+// benchStore creates a database seeded with the sample data plus
+// benchProjects synthetic projects and opens a store on it.
+func benchStore(b *testing.B) *postgis.Store {
+	b.Helper()
+	postgistest.URL(b) // skips without TEST_DATABASE_URL
+	u := postgistest.NewDatabase(b)
+	ds, err := dataset.Load(geodata.FS)
+	if err != nil {
+		b.Fatal(err)
+	}
+	ds.Projects = append(ds.Projects, geobuild.SyntheticProjects(ds, benchProjects, 1)...)
+	db, err := sql.Open("postgres", u)
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer db.Close()
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
+	defer cancel()
+	if err := postgis.Migrate(ctx, db, postgis.MigrateUp); err != nil {
+		b.Fatal(err)
+	}
+	if err := postgis.Seed(ctx, db, ds); err != nil {
+		b.Fatal(err)
+	}
+	// Fresh statistics, as autovacuum would have gathered by the time a
+	// real server answers.
+	if _, err := db.ExecContext(ctx, "ANALYZE"); err != nil {
+		b.Fatal(err)
+	}
+	return postgistest.Open(b, u)
+}
+
+// benchPoints returns n random points over the land part of Kota Baubau,
+// the box scripts/load/graphql.lua draws from, with a fixed seed.
+func benchPoints(n int) []orb.Point {
+	rng := rand.New(rand.NewPCG(1, 2))
+	pts := make([]orb.Point, n)
+	for i := range pts {
+		pts[i] = orb.Point{122.52 + rng.Float64()*0.20, -5.58 + rng.Float64()*0.23}
+	}
+	return pts
+}
+
+// BenchmarkPostGIS measures the three queries of the load test one at a
+// time (latency, not throughput) over benchProjects synthetic projects.
+//
+//	scripts/pgtest run -- go test -run '^$' -bench PostGIS ./internal/store/postgis/
+func BenchmarkPostGIS(b *testing.B) {
+	s := benchStore(b)
+	ctx := context.Background()
+	pts := benchPoints(1024)
+	// Every connection of the pool warms up first: a backend's first
+	// PostGIS call loads caches (projections, spheroid) that later calls
+	// reuse.
+	for _, p := range pts[:64] {
+		if _, err := s.NearestProjects(ctx, p, 10, nil); err != nil {
+			b.Fatal(err)
+		}
+	}
+
+	b.Run("KelurahanAt", func(b *testing.B) {
+		b.ReportAllocs()
+		i := 0
+		for b.Loop() {
+			_, err := s.KelurahanAt(ctx, pts[i%len(pts)])
+			if err != nil && domain.ErrorCode(err) != domain.ENOTFOUND {
+				b.Fatal(err)
+			}
+			i++
+		}
+	})
+	b.Run("ProjectsNear500m", func(b *testing.B) {
+		b.ReportAllocs()
+		i := 0
+		for b.Loop() {
+			f := domain.ProjectFilter{Near: &domain.Near{Point: pts[i%len(pts)], RadiusMeters: 500}}
+			o := domain.ProjectOrder{Field: domain.OrderByDistance}
+			if _, err := s.Projects(ctx, f, o, domain.Page{Limit: 20}); err != nil {
+				b.Fatal(err)
+			}
+			i++
+		}
+	})
+	b.Run("NearestProjects10", func(b *testing.B) {
+		b.ReportAllocs()
+		i := 0
+		for b.Loop() {
+			if _, err := s.NearestProjects(ctx, pts[i%len(pts)], 10, nil); err != nil {
+				b.Fatal(err)
+			}
+			i++
+		}
+	})
+}

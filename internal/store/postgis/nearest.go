@@ -1,0 +1,140 @@
+package postgis
+
+import (
+	"context"
+)
+
+// sphereToSpheroid is a lower bound of (spheroid distance / sphere
+// distance) on WGS 84, as PostGIS measures them. The KNN operator <-> on
+// geography orders by the distance on the sphere of radius R = (2a+b)/3 =
+// 6,371,008.8 m, taking latitudes and longitudes as they are; ST_Distance
+// measures on the spheroid. Along any path the spheroid's length element is
+// at least min(M, N)/R times the sphere's (M, N: the meridional and prime
+// vertical radii of curvature), and min(M, N) is smallest at the equator,
+// M = a(1-e²) = 6,335,439.3 m; so a spheroid distance is at least 0.994417
+// × the sphere distance between the same coordinates. PostGIS measures a
+// line or polygon on the spheroid between the query point and the point
+// the sphere finds nearest, so the bound holds for them too. The flattening
+// (0.0034) is NOT a safe bound: along a meridian at the equator the ratio is
+// 0.99442. 0.994 leaves a margin far above rounding.
+const sphereToSpheroid = "0.994"
+
+// knnSlack is how many candidates beyond the k wanted the first KNN pass
+// takes. In the city one pass nearly always proves the answer; at sea, a
+// few kilometres from the nearest project, the second pass (8 times as many)
+// does.
+const knnSlack = 8
+
+// nearFirst returns a query for "the first k projects matching w's
+// conditions (and, with a radius, within radius metres of pt), nearest to
+// pt first on the spheroid, ties by id" that computes spheroid distances
+// for a few candidates only, not for every project in reach.
+//
+// The KNN operator <-> walks the GiST index of geog in sphere distance
+// order, so its first n rows are the candidates. Every other project lies
+// at least as far on the sphere as the n-th candidate, so at least
+// sphereToSpheroid × that on the spheroid. When that exceeds the k-th
+// smallest spheroid distance among the candidates in reach (strictly, so
+// ties are covered), or exceeds the radius, or the candidates ran out
+// before n, no other project can be among the first k and the answer is
+// exact: proven is true. Otherwise the caller asks again with a larger n
+// (selectNearFirst).
+//
+// The radius is deliberately not a condition of the KNN scan: given an
+// indexable ST_DWithin the planner prefers a bitmap scan of everything in
+// the radius's box and a sort, which computes a distance for every row.
+// Only w's conditions are, so they must be plain attribute tests that many
+// projects pass (kinds): the KNN scan reads until n rows pass them.
+//
+// The query takes w's placeholders, then n and k (k ≥ 1), which the caller
+// sets per pass. Its rows are projectColumns, dist, in_page, total and
+// proven: the first k rows in order, or, when none is in reach, one row
+// with in_page false (the nearest candidate, any project would do) that
+// carries total and proven. No row at all means that nothing is in reach:
+// no project matches w, or (with count and a radius) total is 0. total is
+// the number of projects matching w within the radius when count is set,
+// else 0.
+func nearFirst(w *where, pt, radius string, count bool) string {
+	knnConds := w.conds
+	inReach := "true"
+	if radius != "" {
+		inReach = "ST_DWithin(knn.geog, " + pt + ", " + radius + ")"
+	}
+	total := "0"
+	if count {
+		// Counting needs no distance: ST_DWithin stops as soon as some
+		// point is within reach.
+		c := w.conds
+		if radius != "" {
+			c = append(c[:len(c):len(c)], "ST_DWithin(p.geog, "+pt+", "+radius+")")
+		}
+		total = "(SELECT count(*) FROM project p" + (&where{conds: c}).sql() + ")"
+	}
+	if count && radius != "" {
+		// Nothing in reach (a point at sea): no KNN scan at all. A
+		// one-time filter: the planner tests it once, not per row.
+		knnConds = append(knnConds[:len(knnConds):len(knnConds)], "(SELECT n FROM total) > 0")
+	}
+	n, k := w.bind(0), w.bind(0)
+	// The k-th distance in reach, NULL when fewer are in reach.
+	bound := "(SELECT CASE WHEN count(*) = " + k + " THEN max(dist) END FROM top)"
+	if radius != "" {
+		// least() skips a NULL.
+		bound = "least(" + radius + ", " + bound + ")"
+	}
+	// knn keeps geog so that hits tests only the candidates: given
+	// project p again, the planner would test everything in the radius's
+	// box through the index.
+	return `WITH total AS (SELECT ` + total + ` AS n),
+		knn AS (
+			SELECT p.id, p.geog, p.geog <-> ` + pt + ` AS sphere
+			FROM project p` + (&where{conds: knnConds}).sql() + `
+			ORDER BY p.geog <-> ` + pt + ` LIMIT ` + n + `),
+		hits AS (
+			SELECT knn.id, ST_Distance(knn.geog, ` + pt + `) AS dist
+			FROM knn WHERE ` + inReach + `),
+		top AS (SELECT id, dist FROM hits ORDER BY dist, id LIMIT ` + k + `),
+		page AS (
+			SELECT id, dist, true AS in_page FROM top
+			UNION ALL
+			SELECT id, 0::float8, false FROM (SELECT id FROM knn ORDER BY sphere LIMIT 1) nearest
+			WHERE NOT EXISTS (SELECT FROM top))
+		SELECT ` + projectColumns + `, page.dist AS dist, page.in_page, (SELECT n FROM total) AS total,
+			coalesce((SELECT count(*) < ` + n + ` OR max(sphere) * ` + sphereToSpheroid + ` > ` + bound + `
+			          FROM knn), false) AS proven
+		FROM page JOIN project p ON p.id = page.id
+		ORDER BY page.dist, p.id`
+}
+
+type nearRow struct {
+	projectRow
+	InPage bool `db:"in_page"`
+	Proven bool `db:"proven"`
+}
+
+// selectNearFirst runs a nearFirst query with args (the last two, n and k,
+// are set here) in passes of more candidates until one proves its answer.
+// It returns the first k rows in order and the total. The callers' SQL
+// texts are few and fixed (see preparedStatements), so they are prepared.
+func (s *Store) selectNearFirst(ctx context.Context, query string, args []any, k int) ([]projectRow, int, error) {
+	for n := k + knnSlack; ; n *= 8 {
+		args[len(args)-2], args[len(args)-1] = n, k
+		var rows []nearRow
+		if err := s.selectPrepared(ctx, &rows, query, args...); err != nil {
+			return nil, 0, err
+		}
+		if len(rows) == 0 {
+			return nil, 0, nil // nothing in reach at all
+		}
+		if !rows[0].Proven {
+			continue
+		}
+		out := make([]projectRow, 0, len(rows))
+		for _, r := range rows {
+			if r.InPage {
+				out = append(out, r.projectRow)
+			}
+		}
+		return out, rows[0].Total, nil
+	}
+}
