@@ -4,6 +4,10 @@ import (
 	"testing"
 )
 
+// maxLateBatches is how many extra store calls a relation may cost when
+// keys miss their loader's batching window under load.
+const maxLateBatches = 2
+
 // testNoNPlusOne proves that relations of list items are batched: each
 // query below costs a fixed number of store calls, whatever the length of
 // its lists.
@@ -35,9 +39,13 @@ func testNoNPlusOne(t *testing.T, h *harness) {
 			var out map[string]any
 			h.query(t, tc.query, nil, &out)
 			got := h.counter.Calls()
+			// Loaders batch within a time window, so on a loaded machine a
+			// slow key can miss its batch and cost one more call; N+1 would
+			// cost one call per list item (dozens here).
 			for m, n := range tc.want {
-				if got[m] != n {
-					t.Errorf("%s called %d times, want %d (all calls: %v)", m, got[m], n, got)
+				if got[m] < n || got[m] > n+maxLateBatches {
+					t.Errorf("%s called %d times, want %d (at most %d more under load; all calls: %v)",
+						m, got[m], n, maxLateBatches, got)
 				}
 			}
 			for m := range got {
