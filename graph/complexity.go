@@ -70,6 +70,7 @@ func complexity() ComplexityRoot {
 	c.Query.ProjectStats = func(child int, _ *model.ProjectFilter, _ []domain.StatsDimension) int {
 		return 1 + 100*child // groups: at most years × kinds × ... in practice a few hundred
 	}
+	c.Query.AuditLog = func(child int, _ *model.AuditFilter, first *int, _ *string) int { return pageCost(first, child) }
 	layer := func(child int) int { return layerCost + child }
 	c.Query.KecamatanLayer = func(child int, _ *float64, _ *int) int { return layer(child) }
 	c.Query.KelurahanLayer = func(child int, _ *model.KelurahanFilter, _ *float64, _ *int) int { return layer(child) }

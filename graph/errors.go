@@ -34,7 +34,9 @@ var codes = map[string]string{
 // ErrorPresenter turns resolver errors into GraphQL errors:
 //
 //   - a *domain.Error keeps its client-safe message and gets
-//     extensions.code (and extensions.field when it names one);
+//     extensions.code (and extensions.field when it names one); an input
+//     with several wrong fields (Details) also gets extensions.fields, a
+//     list of {field, message} naming every one, the first as above;
 //   - errors gqlgen raised itself with a code (GRAPHQL_VALIDATION_FAILED,
 //     GRAPHQL_PARSE_FAILED, ...) pass unchanged;
 //   - anything else is INTERNAL with the message "internal error"; the real
@@ -52,6 +54,9 @@ func ErrorPresenter(logger *slog.Logger) graphql.ErrorPresenterFunc {
 				if de.Field != "" {
 					setExtension(gqlErr, "field", de.Field)
 				}
+				if len(de.Details) > 1 {
+					setExtension(gqlErr, "fields", fieldErrors(de.Details))
+				}
 				return gqlErr
 			}
 		}
@@ -67,6 +72,20 @@ func ErrorPresenter(logger *slog.Logger) graphql.ErrorPresenterFunc {
 			Extensions: map[string]any{"code": CodeInternal},
 		}
 	}
+}
+
+// FieldError is one entry of extensions.fields.
+type FieldError struct {
+	Field   string `json:"field"`
+	Message string `json:"message"`
+}
+
+func fieldErrors(details []*domain.Error) []FieldError {
+	out := make([]FieldError, len(details))
+	for i, d := range details {
+		out[i] = FieldError{Field: d.Field, Message: d.Message}
+	}
+	return out
 }
 
 func setExtension(e *gqlerror.Error, key string, v any) {

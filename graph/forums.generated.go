@@ -321,6 +321,29 @@ func (ec *executionContext) fieldContext_Forum_description(_ context.Context, fi
 	return graphql.NewScalarFieldContext("Forum", field, false, false, "String")
 }
 
+func (ec *executionContext) _Forum_version(ctx context.Context, field graphql.CollectedField, obj *domain.Forum) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Forum_version(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Version, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Forum_version(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Forum", field, false, false, "Int")
+}
+
 func (ec *executionContext) _Forum_projects(ctx context.Context, field graphql.CollectedField, obj *domain.Forum) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -592,6 +615,11 @@ func (ec *executionContext) _Forum(ctx context.Context, sel ast.SelectionSet, ob
 				})
 		case "description":
 			out.Values[i] = ec._Forum_description(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "version":
+			out.Values[i] = ec._Forum_version(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
 			}

@@ -7,8 +7,6 @@ import (
 	"github.com/99designs/gqlgen/graphql/handler/extension"
 	"github.com/99designs/gqlgen/graphql/handler/lru"
 	"github.com/vektah/gqlparser/v2/ast"
-
-	"github.com/serasi/serasi/internal/store"
 )
 
 // queryCacheSize is how many parsed and validated query documents are kept.
@@ -35,20 +33,22 @@ type Options struct {
 	DisableIntrospection bool
 }
 
-// NewServer returns the gqlgen server over st with the error presenter,
+// NewServer returns the gqlgen server over r (its Store, Writer and
+// OnWrite) with the error presenter,
 // panic recovery, a query cache, depth and complexity limits, automatic
-// persisted queries and (unless disabled) introspection. It has no
+// persisted queries, role checks before execution (Authorization) and
+// (unless disabled) introspection. It has no
 // transports: the HTTP layer (internal/server) adds the one it speaks, and
 // wraps the server in the per-request dataloader middleware
 // (loaders.Middleware).
-func NewServer(st store.Store, logger *slog.Logger, opts Options) *handler.Server {
+func NewServer(r *Resolver, logger *slog.Logger, opts Options) *handler.Server {
 	if opts.MaxDepth <= 0 {
 		opts.MaxDepth = DefaultMaxDepth
 	}
 	if opts.MaxComplexity <= 0 {
 		opts.MaxComplexity = DefaultMaxComplexity
 	}
-	srv := handler.New(NewExecutableSchema(Config{Resolvers: &Resolver{Store: st}, Complexity: complexity()}))
+	srv := handler.New(NewExecutableSchema(Config{Resolvers: r, Complexity: complexity()}))
 	srv.SetErrorPresenter(ErrorPresenter(logger))
 	srv.SetRecoverFunc(RecoverFunc)
 	srv.SetQueryCache(lru.New[*ast.QueryDocument](queryCacheSize))
@@ -57,6 +57,7 @@ func NewServer(st store.Store, logger *slog.Logger, opts Options) *handler.Serve
 	}
 	srv.Use(extension.AutomaticPersistedQuery{Cache: lru.New[string](persistedQueryCacheSize)})
 	srv.Use(DepthLimit{Max: opts.MaxDepth})
+	srv.Use(Authorization{})
 	srv.Use(extension.FixedComplexityLimit(opts.MaxComplexity))
 	return srv
 }

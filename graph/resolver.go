@@ -11,7 +11,15 @@ package graph
 import "github.com/serasi/serasi/internal/store"
 
 // Resolver is the root resolver. This file will not be regenerated; it
-// serves as dependency injection: the store is all resolvers read.
+// serves as dependency injection: the store resolvers read, the writer
+// mutations go through, and what to do after a write.
 type Resolver struct {
 	Store store.Store
+	// Writer takes the mutations; nil makes the API read-only (every
+	// mutation is FORBIDDEN).
+	Writer store.Writer
+	// OnWrite, when set, is called after every successful change of a
+	// forum, project or activity, once it is durable: the HTTP layer empties
+	// its vector-tile cache there.
+	OnWrite func()
 }

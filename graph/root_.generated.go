@@ -24,9 +24,11 @@ type Config = graphql.Config[ResolverRoot, DirectiveRoot, ComplexityRoot]
 
 type ResolverRoot interface {
 	Activity() ActivityResolver
+	AuditEntry() AuditEntryResolver
 	Forum() ForumResolver
 	Kecamatan() KecamatanResolver
 	Kelurahan() KelurahanResolver
+	Mutation() MutationResolver
 	Project() ProjectResolver
 	ProjectStatsRow() ProjectStatsRowResolver
 	Query() QueryResolver
@@ -47,6 +49,7 @@ type ComplexityRoot struct {
 		Location     func(childComplexity int) int
 		Participants func(childComplexity int) int
 		Title        func(childComplexity int) int
+		Version      func(childComplexity int) int
 	}
 
 	ActivityConnection struct {
@@ -63,6 +66,43 @@ type ComplexityRoot struct {
 	ActivityKindLabel struct {
 		LabelID func(childComplexity int) int
 		Value   func(childComplexity int) int
+	}
+
+	ApiToken struct {
+		CreatedAt func(childComplexity int) int
+		CreatedBy func(childComplexity int) int
+		ID        func(childComplexity int) int
+		Name      func(childComplexity int) int
+		RevokedAt func(childComplexity int) int
+		Role      func(childComplexity int) int
+	}
+
+	AuditEntry struct {
+		ActorName  func(childComplexity int) int
+		After      func(childComplexity int) int
+		At         func(childComplexity int) int
+		Before     func(childComplexity int) int
+		ID         func(childComplexity int) int
+		Operation  func(childComplexity int) int
+		RecordID   func(childComplexity int) int
+		RecordType func(childComplexity int) int
+		TokenID    func(childComplexity int) int
+	}
+
+	AuditEntryConnection struct {
+		Edges      func(childComplexity int) int
+		PageInfo   func(childComplexity int) int
+		TotalCount func(childComplexity int) int
+	}
+
+	AuditEntryEdge struct {
+		Cursor func(childComplexity int) int
+		Node   func(childComplexity int) int
+	}
+
+	CreatedToken struct {
+		Secret func(childComplexity int) int
+		Token  func(childComplexity int) int
 	}
 
 	EnumLabels struct {
@@ -83,6 +123,7 @@ type ComplexityRoot struct {
 		Secretariat   func(childComplexity int) int
 		Status        func(childComplexity int) int
 		StatusLabelID func(childComplexity int) int
+		Version       func(childComplexity int) int
 		YearFormed    func(childComplexity int) int
 	}
 
@@ -115,6 +156,20 @@ type ComplexityRoot struct {
 		Projects      func(childComplexity int, first *int, after *string, filter *model.ProjectFilter) int
 	}
 
+	Mutation struct {
+		ArchiveForum   func(childComplexity int, id string, version int) int
+		CreateForum    func(childComplexity int, input model.ForumInput) int
+		CreateProject  func(childComplexity int, input model.ProjectInput) int
+		CreateToken    func(childComplexity int, name string, role domain.Role) int
+		DeleteActivity func(childComplexity int, id string, version int) int
+		DeleteProject  func(childComplexity int, id string, version int) int
+		RecordActivity func(childComplexity int, input model.ActivityInput) int
+		RevokeToken    func(childComplexity int, id string) int
+		UpdateActivity func(childComplexity int, id string, version int, input model.ActivityInput) int
+		UpdateForum    func(childComplexity int, id string, version int, input model.ForumInput) int
+		UpdateProject  func(childComplexity int, id string, version int, input model.ProjectInput) int
+	}
+
 	PageInfo struct {
 		EndCursor       func(childComplexity int) int
 		HasNextPage     func(childComplexity int) int
@@ -137,6 +192,7 @@ type ComplexityRoot struct {
 		Status        func(childComplexity int) int
 		StatusLabelID func(childComplexity int) int
 		Title         func(childComplexity int) int
+		Version       func(childComplexity int) int
 		Year          func(childComplexity int) int
 	}
 
@@ -183,6 +239,7 @@ type ComplexityRoot struct {
 		Activities      func(childComplexity int, filter *model.ActivityFilter, first *int, after *string) int
 		ActivitiesLayer func(childComplexity int, filter *model.ActivityFilter, simplify *float64, precision *int) int
 		Activity        func(childComplexity int, id string) int
+		AuditLog        func(childComplexity int, filter *model.AuditFilter, first *int, after *string) int
 		EnumLabels      func(childComplexity int) int
 		Forum           func(childComplexity int, id string) int
 		Forums          func(childComplexity int, filter *model.ForumFilter) int
@@ -200,6 +257,7 @@ type ComplexityRoot struct {
 		ProjectStats    func(childComplexity int, filter *model.ProjectFilter, groupBy []domain.StatsDimension) int
 		Projects        func(childComplexity int, filter *model.ProjectFilter, orderBy *model.ProjectOrder, first *int, after *string) int
 		ProjectsLayer   func(childComplexity int, filter *model.ProjectFilter, simplify *float64, precision *int) int
+		Tokens          func(childComplexity int) int
 	}
 }
 
@@ -277,6 +335,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Activity.Title(childComplexity), true
+	case "Activity.version":
+		if e.ComplexityRoot.Activity.Version == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Activity.Version(childComplexity), true
 
 	case "ActivityConnection.edges":
 		if e.ComplexityRoot.ActivityConnection.Edges == nil {
@@ -322,6 +386,143 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.ActivityKindLabel.Value(childComplexity), true
+
+	case "ApiToken.createdAt":
+		if e.ComplexityRoot.ApiToken.CreatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ApiToken.CreatedAt(childComplexity), true
+	case "ApiToken.createdBy":
+		if e.ComplexityRoot.ApiToken.CreatedBy == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ApiToken.CreatedBy(childComplexity), true
+	case "ApiToken.id":
+		if e.ComplexityRoot.ApiToken.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ApiToken.ID(childComplexity), true
+	case "ApiToken.name":
+		if e.ComplexityRoot.ApiToken.Name == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ApiToken.Name(childComplexity), true
+	case "ApiToken.revokedAt":
+		if e.ComplexityRoot.ApiToken.RevokedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ApiToken.RevokedAt(childComplexity), true
+	case "ApiToken.role":
+		if e.ComplexityRoot.ApiToken.Role == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ApiToken.Role(childComplexity), true
+
+	case "AuditEntry.actorName":
+		if e.ComplexityRoot.AuditEntry.ActorName == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AuditEntry.ActorName(childComplexity), true
+	case "AuditEntry.after":
+		if e.ComplexityRoot.AuditEntry.After == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AuditEntry.After(childComplexity), true
+	case "AuditEntry.at":
+		if e.ComplexityRoot.AuditEntry.At == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AuditEntry.At(childComplexity), true
+	case "AuditEntry.before":
+		if e.ComplexityRoot.AuditEntry.Before == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AuditEntry.Before(childComplexity), true
+	case "AuditEntry.id":
+		if e.ComplexityRoot.AuditEntry.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AuditEntry.ID(childComplexity), true
+	case "AuditEntry.operation":
+		if e.ComplexityRoot.AuditEntry.Operation == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AuditEntry.Operation(childComplexity), true
+	case "AuditEntry.recordId":
+		if e.ComplexityRoot.AuditEntry.RecordID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AuditEntry.RecordID(childComplexity), true
+	case "AuditEntry.recordType":
+		if e.ComplexityRoot.AuditEntry.RecordType == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AuditEntry.RecordType(childComplexity), true
+	case "AuditEntry.tokenId":
+		if e.ComplexityRoot.AuditEntry.TokenID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AuditEntry.TokenID(childComplexity), true
+
+	case "AuditEntryConnection.edges":
+		if e.ComplexityRoot.AuditEntryConnection.Edges == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AuditEntryConnection.Edges(childComplexity), true
+	case "AuditEntryConnection.pageInfo":
+		if e.ComplexityRoot.AuditEntryConnection.PageInfo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AuditEntryConnection.PageInfo(childComplexity), true
+	case "AuditEntryConnection.totalCount":
+		if e.ComplexityRoot.AuditEntryConnection.TotalCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AuditEntryConnection.TotalCount(childComplexity), true
+
+	case "AuditEntryEdge.cursor":
+		if e.ComplexityRoot.AuditEntryEdge.Cursor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AuditEntryEdge.Cursor(childComplexity), true
+	case "AuditEntryEdge.node":
+		if e.ComplexityRoot.AuditEntryEdge.Node == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AuditEntryEdge.Node(childComplexity), true
+
+	case "CreatedToken.secret":
+		if e.ComplexityRoot.CreatedToken.Secret == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CreatedToken.Secret(childComplexity), true
+	case "CreatedToken.token":
+		if e.ComplexityRoot.CreatedToken.Token == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CreatedToken.Token(childComplexity), true
 
 	case "EnumLabels.activityKinds":
 		if e.ComplexityRoot.EnumLabels.ActivityKinds == nil {
@@ -418,6 +619,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Forum.StatusLabelID(childComplexity), true
+	case "Forum.version":
+		if e.ComplexityRoot.Forum.Version == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Forum.Version(childComplexity), true
 	case "Forum.yearFormed":
 		if e.ComplexityRoot.Forum.YearFormed == nil {
 			break
@@ -568,6 +775,128 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Kelurahan.Projects(childComplexity, args["first"].(*int), args["after"].(*string), args["filter"].(*model.ProjectFilter)), true
 
+	case "Mutation.archiveForum":
+		if e.ComplexityRoot.Mutation.ArchiveForum == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_archiveForum_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.ArchiveForum(childComplexity, args["id"].(string), args["version"].(int)), true
+	case "Mutation.createForum":
+		if e.ComplexityRoot.Mutation.CreateForum == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_createForum_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.CreateForum(childComplexity, args["input"].(model.ForumInput)), true
+	case "Mutation.createProject":
+		if e.ComplexityRoot.Mutation.CreateProject == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_createProject_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.CreateProject(childComplexity, args["input"].(model.ProjectInput)), true
+	case "Mutation.createToken":
+		if e.ComplexityRoot.Mutation.CreateToken == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_createToken_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.CreateToken(childComplexity, args["name"].(string), args["role"].(domain.Role)), true
+	case "Mutation.deleteActivity":
+		if e.ComplexityRoot.Mutation.DeleteActivity == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_deleteActivity_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.DeleteActivity(childComplexity, args["id"].(string), args["version"].(int)), true
+	case "Mutation.deleteProject":
+		if e.ComplexityRoot.Mutation.DeleteProject == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_deleteProject_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.DeleteProject(childComplexity, args["id"].(string), args["version"].(int)), true
+	case "Mutation.recordActivity":
+		if e.ComplexityRoot.Mutation.RecordActivity == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_recordActivity_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.RecordActivity(childComplexity, args["input"].(model.ActivityInput)), true
+	case "Mutation.revokeToken":
+		if e.ComplexityRoot.Mutation.RevokeToken == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_revokeToken_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.RevokeToken(childComplexity, args["id"].(string)), true
+	case "Mutation.updateActivity":
+		if e.ComplexityRoot.Mutation.UpdateActivity == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_updateActivity_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.UpdateActivity(childComplexity, args["id"].(string), args["version"].(int), args["input"].(model.ActivityInput)), true
+	case "Mutation.updateForum":
+		if e.ComplexityRoot.Mutation.UpdateForum == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_updateForum_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.UpdateForum(childComplexity, args["id"].(string), args["version"].(int), args["input"].(model.ForumInput)), true
+	case "Mutation.updateProject":
+		if e.ComplexityRoot.Mutation.UpdateProject == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_updateProject_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.UpdateProject(childComplexity, args["id"].(string), args["version"].(int), args["input"].(model.ProjectInput)), true
+
 	case "PageInfo.endCursor":
 		if e.ComplexityRoot.PageInfo.EndCursor == nil {
 			break
@@ -682,6 +1011,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Project.Title(childComplexity), true
+	case "Project.version":
+		if e.ComplexityRoot.Project.Version == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Project.Version(childComplexity), true
 	case "Project.year":
 		if e.ComplexityRoot.Project.Year == nil {
 			break
@@ -854,6 +1189,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.Activity(childComplexity, args["id"].(string)), true
+	case "Query.auditLog":
+		if e.ComplexityRoot.Query.AuditLog == nil {
+			break
+		}
+
+		args, err := ec.field_Query_auditLog_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.AuditLog(childComplexity, args["filter"].(*model.AuditFilter), args["first"].(*int), args["after"].(*string)), true
 	case "Query.enumLabels":
 		if e.ComplexityRoot.Query.EnumLabels == nil {
 			break
@@ -1032,6 +1378,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.ProjectsLayer(childComplexity, args["filter"].(*model.ProjectFilter), args["simplify"].(*float64), args["precision"].(*int)), true
+	case "Query.tokens":
+		if e.ComplexityRoot.Query.Tokens == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Query.Tokens(childComplexity), true
 
 	}
 	return 0, false
@@ -1043,10 +1395,14 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 	inputUnmarshalers := func() *graphql.InputUnmarshalerIndex {
 		return graphql.NewInputUnmarshalerIndex(
 			graphql.NewInputUnmarshaler("ActivityFilter", ec.unmarshalInputActivityFilter),
+			graphql.NewInputUnmarshaler("ActivityInput", ec.unmarshalInputActivityInput),
+			graphql.NewInputUnmarshaler("AuditFilter", ec.unmarshalInputAuditFilter),
 			graphql.NewInputUnmarshaler("ForumFilter", ec.unmarshalInputForumFilter),
+			graphql.NewInputUnmarshaler("ForumInput", ec.unmarshalInputForumInput),
 			graphql.NewInputUnmarshaler("KelurahanFilter", ec.unmarshalInputKelurahanFilter),
 			graphql.NewInputUnmarshaler("NearInput", ec.unmarshalInputNearInput),
 			graphql.NewInputUnmarshaler("ProjectFilter", ec.unmarshalInputProjectFilter),
+			graphql.NewInputUnmarshaler("ProjectInput", ec.unmarshalInputProjectInput),
 			graphql.NewInputUnmarshaler("ProjectOrder", ec.unmarshalInputProjectOrder),
 		)
 	}
@@ -1082,6 +1438,21 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			}
 
 			return &response
+		}
+	case ast.Mutation:
+		return func(ctx context.Context) *graphql.Response {
+			if !first {
+				return nil
+			}
+			first = false
+			ctx = graphql.WithLazyInputUnmarshalerIndex(ctx, inputUnmarshalers)
+			data := ec._Mutation(ctx, opCtx.Operation.SelectionSet)
+			var buf bytes.Buffer
+			data.MarshalGQL(&buf)
+
+			return &graphql.Response{
+				Data: buf.Bytes(),
+			}
 		}
 
 	default:
@@ -1149,6 +1520,11 @@ type Activity implements Node {
   kelurahan: Kelurahan
   "What happened."
   description: String!
+  """
+  Counts the changes of the record: 1 when created, one more after each
+  update. Pass it to the update and delete mutations: a stale version is CONFLICT.
+  """
+  version: Int!
 }
 
 "One activity in a connection."
@@ -1299,6 +1675,11 @@ type Forum implements Node {
   secretariat: GeoJSON!
   "What the forum does."
   description: String!
+  """
+  Counts the changes of the record: 1 when created, one more after each
+  update. Pass it to updateForum and archiveForum: a stale version is CONFLICT.
+  """
+  version: Int!
   "The projects it takes part in, ordered by id. first defaults to 50, at most 500."
   projects(first: Int = 50, after: String): ProjectConnection!
   "Its activities, ordered by date then id. first defaults to 50, at most 500."
@@ -1474,6 +1855,276 @@ extend type Query {
   activitiesLayer(filter: ActivityFilter, simplify: Float = 0, precision: Int = 7): FeatureCollection!
 }
 `, BuiltIn: false},
+	{Name: "../schema/mutations.graphqls", Input: `"""
+An instant in time, RFC 3339 with a zone (e.g. 2024-05-17T08:30:00Z).
+Answers are in UTC.
+"""
+scalar DateTime
+
+"Any JSON value, written as it is (audit entries' record snapshots)."
+scalar JSON
+
+"""
+What an API token may do. Each role includes the ones below it:
+ADMIN includes EDITOR, which includes VIEWER.
+"""
+enum Role {
+  "Read only (needed for reads only when the server requires a token for them)."
+  VIEWER
+  "Also create, update, archive and delete forums, projects and activities."
+  EDITOR
+  "Also manage tokens and read the audit log."
+  ADMIN
+}
+
+"What kind of record an audit entry is about."
+enum RecordType {
+  "A Forum."
+  FORUM
+  "A Project."
+  PROJECT
+  "An Activity."
+  ACTIVITY
+  "An API token."
+  TOKEN
+}
+
+"What a mutation did."
+enum AuditOperation {
+  "A record was created."
+  CREATE
+  "A record was replaced by an update."
+  UPDATE
+  "A forum was set INACTIVE."
+  ARCHIVE
+  "A record was deleted."
+  DELETE
+  "A token was revoked."
+  REVOKE
+}
+
+"""
+The content of a forum to create, or to replace with updateForum (an update
+replaces every field). Field errors are BAD_USER_INPUT with
+extensions.field "input.<field>".
+"""
+input ForumInput {
+  """
+  The forum's own id, for createForum only: lower-case letters, digits and
+  '-' (at most 64), not yet taken (CONFLICT). Leave it out to get a new id
+  "fks-…". updateForum accepts only the id being updated.
+  """
+  id: String
+  "The name, 1 to 200 characters."
+  name: String!
+  "The codes of the kelurahan it serves (at least one, no repeats); the first holds the secretariat."
+  kelurahanCodes: [String!]!
+  "The cohort year it was formed, 2015 to next year."
+  yearFormed: Int!
+  "Whether it is active."
+  status: ForumStatus!
+  "The number of members, 0 or more."
+  memberCount: Int!
+  "Where its secretariat is: a GeoJSON Point inside the first kelurahan."
+  secretariat: GeoJSON!
+  "What the forum does, at most 5,000 characters."
+  description: String = ""
+}
+
+"""
+The content of a project to create, or to replace with updateProject. Field
+errors are BAD_USER_INPUT with extensions.field "input.<field>".
+"""
+input ProjectInput {
+  "The project's own id, for createProject only (as ForumInput.id); new ids read \"prj-…\"."
+  id: String
+  "The title, 1 to 200 characters."
+  title: String!
+  "What is built."
+  kind: ProjectKind!
+  """
+  Where it is: a valid GeoJSON geometry of the kind's type (a LineString for
+  VILLAGE_ROAD and DRAINAGE_REHABILITATION, a Polygon for SPORTS_FIELD, a
+  Point for the others), at most 10,000 positions, its first position inside
+  a kelurahan of Kota Baubau and all of it inside the city.
+  """
+  geometry: GeoJSON!
+  """
+  The kelurahan code. Leave it out: it is the kelurahan at the first
+  position of the geometry. A code that differs from that one is refused.
+  """
+  kelurahanCode: String
+  "The forum that proposed it (its forumId), formed no later than year; null for none."
+  forumId: String
+  "The budget year, 2015 to next year."
+  year: Int!
+  "The budget in whole rupiah, 0 to 10^13 (a Float: amounts exceed 2^31)."
+  budgetRupiah: Float!
+  "Where the project stands."
+  status: ProjectStatus!
+  "The day work started, 2015 to the end of next year."
+  startDate: Date
+  "The day work finished: needs startDate, not before it."
+  finishDate: Date
+  "The number of people who benefit, 0 or more."
+  beneficiaries: Int = 0
+  "What is done, at most 5,000 characters."
+  description: String = ""
+}
+
+"""
+The content of an activity to record, or to replace with updateActivity.
+Field errors are BAD_USER_INPUT with extensions.field "input.<field>".
+"""
+input ActivityInput {
+  "The activity's own id, for recordActivity only (as ForumInput.id); new ids read \"act-…\"."
+  id: String
+  "The title, 1 to 200 characters."
+  title: String!
+  "The forum that held it (its forumId), formed no later than the year of date."
+  forumId: String!
+  "What kind of activity it was."
+  kind: ActivityKind!
+  "The day it took place, 2015 to the end of next year."
+  date: Date!
+  "The number of people who took part, 0 or more."
+  participants: Int!
+  "Where it took place: a GeoJSON Point inside a kelurahan of Kota Baubau; null when not recorded."
+  location: GeoJSON
+  """
+  The kelurahan code. Leave it out: it is the kelurahan at location, or the
+  forum's first kelurahan without a location. A differing code is refused.
+  """
+  kelurahanCode: String
+  "What happened, at most 5,000 characters."
+  description: String = ""
+}
+
+"An API token as listed: the secret is never shown again after createToken."
+type ApiToken {
+  "The token id, e.g. \"tokabcd2345\" (not secret)."
+  id: String!
+  "Who or what the token is for."
+  name: String!
+  "What it may do."
+  role: Role!
+  "When it was created."
+  createdAt: DateTime!
+  "The name of whoever created it."
+  createdBy: String!
+  "When it was revoked; null while it is valid."
+  revokedAt: DateTime
+}
+
+"A new token with its secret."
+type CreatedToken {
+  "The token as listed."
+  token: ApiToken!
+  """
+  The bearer credential, shown this once: send it as
+  "Authorization: Bearer <secret>". Only its SHA-256 hash is kept.
+  """
+  secret: String!
+}
+
+"One successful mutation, recorded in the same transaction as the change."
+type AuditEntry {
+  "The entry's sequence number (decimal); later entries have larger ones."
+  id: String!
+  "When the change was made."
+  at: DateTime!
+  "The id of the token that made it; null for a system actor (the command line)."
+  tokenId: String
+  "The name of the token or system actor that made it."
+  actorName: String!
+  "What was done."
+  operation: AuditOperation!
+  "What kind of record changed."
+  recordType: RecordType!
+  "The id of the record (forumId, projectId, activityId or token id)."
+  recordId: String!
+  "The record before the change, as JSON; null for a create. Tokens appear without secrets."
+  before: JSON
+  "The record after the change, as JSON; null for a delete."
+  after: JSON
+}
+
+"One audit entry in a connection."
+type AuditEntryEdge {
+  "An opaque cursor: pass it as after to get the entries that follow this one."
+  cursor: String!
+  "The entry."
+  node: AuditEntry!
+}
+
+"A page of audit entries, newest first (Relay connection)."
+type AuditEntryConnection {
+  "The entries of this page, newest first."
+  edges: [AuditEntryEdge!]!
+  "Where this page sits in the whole list."
+  pageInfo: PageInfo!
+  "The number of entries that match, over all pages."
+  totalCount: Int!
+}
+
+"Selects audit entries; every field given must match."
+input AuditFilter {
+  "Only entries about this kind of record."
+  recordType: RecordType
+  "Only entries about the record with this id."
+  recordId: String
+  "Only entries made with this token."
+  tokenId: String
+  "Only entries made at or after this instant."
+  from: DateTime
+  "Only entries made before this instant."
+  to: DateTime
+}
+
+extend type Query {
+  "Every API token, revoked ones included, oldest first. Needs ADMIN."
+  tokens: [ApiToken!]!
+  """
+  The audit trail, newest first: one entry per successful mutation. Needs
+  ADMIN. first defaults to 50, at most 500.
+  """
+  auditLog(filter: AuditFilter, first: Int = 50, after: String): AuditEntryConnection!
+}
+
+"""
+Changes to the program's data. Every mutation needs "Authorization: Bearer
+<token>": EDITOR for forums, projects and activities, ADMIN for tokens
+(UNAUTHENTICATED without a token, FORBIDDEN with too small a role). A
+mutation either happens completely, with one audit entry, or not at all.
+Errors: BAD_USER_INPUT with extensions.field (and, when several fields are
+wrong, extensions.fields: [{field, message}] listing every one), NOT_FOUND
+for an unknown id, CONFLICT for a stale version or a taken id.
+"""
+type Mutation {
+  "Creates a forum at version 1."
+  createForum(input: ForumInput!): Forum!
+  "Replaces every field of forum id; version is the one last read (CONFLICT when it changed since)."
+  updateForum(id: String!, version: Int!, input: ForumInput!): Forum!
+  "Sets forum id INACTIVE (forums are never deleted: projects and activities refer to them)."
+  archiveForum(id: String!, version: Int!): Forum!
+  "Creates a project at version 1; its kelurahan comes from the geometry."
+  createProject(input: ProjectInput!): Project!
+  "Replaces every field of project id; version is the one last read (CONFLICT when it changed since)."
+  updateProject(id: String!, version: Int!, input: ProjectInput!): Project!
+  "Deletes project id and returns it as it was."
+  deleteProject(id: String!, version: Int!): Project!
+  "Records an activity at version 1."
+  recordActivity(input: ActivityInput!): Activity!
+  "Replaces every field of activity id; version is the one last read (CONFLICT when it changed since)."
+  updateActivity(id: String!, version: Int!, input: ActivityInput!): Activity!
+  "Deletes activity id and returns it as it was."
+  deleteActivity(id: String!, version: Int!): Activity!
+  "Creates an API token (name 1 to 200 characters) and returns its secret, once. Needs ADMIN."
+  createToken(name: String!, role: Role!): CreatedToken!
+  "Revokes token id (revoking a revoked token changes nothing). Needs ADMIN."
+  revokeToken(id: String!): ApiToken!
+}
+`, BuiltIn: false},
 	{Name: "../schema/projects.graphqls", Input: `"The kind of a physical project."
 enum ProjectKind {
   "A neighbourhood road (label: Jalan lingkungan)."
@@ -1545,6 +2196,11 @@ type Project implements Node {
   beneficiaries: Int!
   "What was done."
   description: String!
+  """
+  Counts the changes of the record: 1 when created, one more after each
+  update. Pass it to the update and delete mutations: a stale version is CONFLICT.
+  """
+  version: Int!
 }
 
 "One project in a connection."
@@ -1745,6 +2401,8 @@ func (ec *executionContext) childFields_Activity(ctx context.Context, field grap
 		return ec.fieldContext_Activity_kelurahan(ctx, field)
 	case "description":
 		return ec.fieldContext_Activity_description(ctx, field)
+	case "version":
+		return ec.fieldContext_Activity_version(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Activity", field.Name)
 }
@@ -1779,6 +2437,80 @@ func (ec *executionContext) childFields_ActivityKindLabel(ctx context.Context, f
 		return ec.fieldContext_ActivityKindLabel_labelId(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type ActivityKindLabel", field.Name)
+}
+
+func (ec *executionContext) childFields_ApiToken(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_ApiToken_id(ctx, field)
+	case "name":
+		return ec.fieldContext_ApiToken_name(ctx, field)
+	case "role":
+		return ec.fieldContext_ApiToken_role(ctx, field)
+	case "createdAt":
+		return ec.fieldContext_ApiToken_createdAt(ctx, field)
+	case "createdBy":
+		return ec.fieldContext_ApiToken_createdBy(ctx, field)
+	case "revokedAt":
+		return ec.fieldContext_ApiToken_revokedAt(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ApiToken", field.Name)
+}
+
+func (ec *executionContext) childFields_AuditEntry(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_AuditEntry_id(ctx, field)
+	case "at":
+		return ec.fieldContext_AuditEntry_at(ctx, field)
+	case "tokenId":
+		return ec.fieldContext_AuditEntry_tokenId(ctx, field)
+	case "actorName":
+		return ec.fieldContext_AuditEntry_actorName(ctx, field)
+	case "operation":
+		return ec.fieldContext_AuditEntry_operation(ctx, field)
+	case "recordType":
+		return ec.fieldContext_AuditEntry_recordType(ctx, field)
+	case "recordId":
+		return ec.fieldContext_AuditEntry_recordId(ctx, field)
+	case "before":
+		return ec.fieldContext_AuditEntry_before(ctx, field)
+	case "after":
+		return ec.fieldContext_AuditEntry_after(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type AuditEntry", field.Name)
+}
+
+func (ec *executionContext) childFields_AuditEntryConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "edges":
+		return ec.fieldContext_AuditEntryConnection_edges(ctx, field)
+	case "pageInfo":
+		return ec.fieldContext_AuditEntryConnection_pageInfo(ctx, field)
+	case "totalCount":
+		return ec.fieldContext_AuditEntryConnection_totalCount(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type AuditEntryConnection", field.Name)
+}
+
+func (ec *executionContext) childFields_AuditEntryEdge(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "cursor":
+		return ec.fieldContext_AuditEntryEdge_cursor(ctx, field)
+	case "node":
+		return ec.fieldContext_AuditEntryEdge_node(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type AuditEntryEdge", field.Name)
+}
+
+func (ec *executionContext) childFields_CreatedToken(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "token":
+		return ec.fieldContext_CreatedToken_token(ctx, field)
+	case "secret":
+		return ec.fieldContext_CreatedToken_secret(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type CreatedToken", field.Name)
 }
 
 func (ec *executionContext) childFields_EnumLabels(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -1817,6 +2549,8 @@ func (ec *executionContext) childFields_Forum(ctx context.Context, field graphql
 		return ec.fieldContext_Forum_secretariat(ctx, field)
 	case "description":
 		return ec.fieldContext_Forum_description(ctx, field)
+	case "version":
+		return ec.fieldContext_Forum_version(ctx, field)
 	case "projects":
 		return ec.fieldContext_Forum_projects(ctx, field)
 	case "activities":
@@ -1931,6 +2665,8 @@ func (ec *executionContext) childFields_Project(ctx context.Context, field graph
 		return ec.fieldContext_Project_beneficiaries(ctx, field)
 	case "description":
 		return ec.fieldContext_Project_description(ctx, field)
+	case "version":
+		return ec.fieldContext_Project_version(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Project", field.Name)
 }

@@ -6,6 +6,7 @@
 //	serasi seed       load the embedded geodata into PostGIS, idempotently
 //	serasi geodata    rebuild geodata/ from the shared source boundaries
 //	serasi generate   write synthetic projects for benchmarks
+//	serasi token      create, list and revoke API tokens
 package main
 
 import (
@@ -32,6 +33,7 @@ func commands() map[string]command {
 		"seed":     {"load the embedded geodata into PostGIS (idempotent)", runSeed},
 		"geodata":  {"rebuild geodata/ from the shared source boundaries", runGeodata},
 		"generate": {"write synthetic projects for benchmarks", runGenerate},
+		"token":    {"create, list and revoke API tokens", runToken},
 	}
 }
 
@@ -66,7 +68,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 
 func usage(w io.Writer, cmds map[string]command) {
 	fmt.Fprintln(w, "usage: serasi <command> [flags]\n\ncommands:")
-	for _, name := range []string{"serve", "migrate", "seed", "geodata", "generate"} {
+	for _, name := range []string{"serve", "migrate", "seed", "geodata", "generate", "token"} {
 		fmt.Fprintf(w, "  %-9s %s\n", name, cmds[name].summary)
 	}
 	fmt.Fprintln(w, "\nRun 'serasi <command> -h' for the flags of a command.")

@@ -7,7 +7,9 @@ import (
 	"io"
 	"log/slog"
 	"os"
+	"path/filepath"
 	"runtime/debug"
+	"strconv"
 	"time"
 
 	"github.com/serasi/serasi/geodata"
@@ -27,14 +29,20 @@ type serveConfig struct {
 	pg          postgis.Config
 	migrate     bool   // apply migrations at start (PostGIS)
 	projects    string // extra projects file for the embedded store (benchmarks)
+	// dataDir is where the embedded store keeps its writes; "" or
+	// ephemeral keeps everything in memory, lost at exit.
+	dataDir   string
+	ephemeral bool
 }
 
 // runServe runs the API until ctx is cancelled (SIGINT/SIGTERM), then shuts
 // down gracefully.
 //
-//	serasi serve [--addr :8080] [--database-url URL] [--migrate] [--projects FILE]
+//	serasi serve [--addr :8080] [--database-url URL] [--migrate]
+//	             [--data-dir DIR | --ephemeral] [--require-token-for-reads] [--projects FILE]
 //
-// Flags fall back to the environment: SERASI_ADDR, DATABASE_URL.
+// Flags fall back to the environment: SERASI_ADDR, DATABASE_URL,
+// SERASI_DATA_DIR, SERASI_REQUIRE_TOKEN.
 func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	var c serveConfig
 	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
@@ -52,9 +60,21 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	fs.DurationVar(&c.pg.ConnectRetry, "db-connect-retry", 30*time.Second, "how long to keep retrying the first connection")
 	fs.BoolVar(&c.migrate, "migrate", false, "apply PostGIS migrations before serving")
 	fs.StringVar(&c.projects, "projects", "",
-		"embedded store only: also load the projects of this file (from 'serasi generate'), for benchmarks")
+		"embedded store only, with --ephemeral: also load the projects of this file (from 'serasi generate'), for benchmarks")
+	fs.StringVar(&c.dataDir, "data-dir", envOr("SERASI_DATA_DIR", DefaultDataDir),
+		"embedded store: the directory its writes are kept in, created if missing (env SERASI_DATA_DIR); \"\" is --ephemeral")
+	fs.BoolVar(&c.ephemeral, "ephemeral", false, "embedded store: keep writes in memory only, lost at exit")
+	requireToken, err := envBool("SERASI_REQUIRE_TOKEN")
+	if err != nil {
+		return err
+	}
+	fs.BoolVar(&c.http.RequireTokenForReads, "require-token-for-reads", requireToken,
+		"every data request needs a valid bearer token, of any role (env SERASI_REQUIRE_TOKEN=true)")
 	if err := fs.Parse(args); err != nil {
 		return err
+	}
+	if c.dataDir == "" {
+		c.ephemeral = true
 	}
 	if fs.NArg() > 0 {
 		return fmt.Errorf("serve: unexpected arguments %q", fs.Args())
@@ -74,15 +94,21 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		return err
 	}
 	defer st.Close()
-	logger.Info("store opened", "store", kind)
+	logger.Info("store opened", "store", kind, "require_token_for_reads", c.http.RequireTokenForReads)
 
 	c.http.Addr = c.addr
 	return server.New(c.http, st, logger).Run(ctx)
 }
 
+// DefaultDataDir is where the embedded store keeps its writes unless told
+// otherwise, relative to the working directory.
+const DefaultDataDir = "./serasi-data"
+
 // openStore is the one place that chooses the store: PostGIS when a
-// database URL is given, else the data embedded in the binary.
-func openStore(ctx context.Context, c serveConfig) (store.Store, string, error) {
+// database URL is given, else the data embedded in the binary, with its
+// writes in the data directory (or in memory only, when ephemeral). The
+// kind it returns is logged.
+func openStore(ctx context.Context, c serveConfig) (store.ReadWriter, string, error) {
 	if c.databaseURL != "" {
 		if c.projects != "" {
 			return nil, "", fmt.Errorf("serve: --projects is for the embedded store; load them into PostGIS with 'serasi seed --projects'")
@@ -108,6 +134,17 @@ func openStore(ctx context.Context, c serveConfig) (store.Store, string, error) 
 		}
 		return st, "postgis", nil
 	}
+	if !c.ephemeral {
+		if c.projects != "" {
+			return nil, "", fmt.Errorf("serve: --projects loads benchmark projects into memory only: add --ephemeral")
+		}
+		st, err := memory.Open(geodata.FS, c.dataDir)
+		if err != nil {
+			return nil, "", fmt.Errorf("serve: %w (is another serasi using %s?)", err, c.dataDir)
+		}
+		abs, _ := filepath.Abs(c.dataDir)
+		return st, "memory, data in " + abs, nil
+	}
 	ds, err := dataset.Load(geodata.FS)
 	if err != nil {
 		return nil, "", fmt.Errorf("serve: load embedded data: %w", err)
@@ -124,7 +161,20 @@ func openStore(ctx context.Context, c serveConfig) (store.Store, string, error) 
 		}
 		ds.Projects = append(ds.Projects, extra...)
 	}
-	return memory.NewFromDataset(ds), "memory", nil
+	return memory.NewFromDataset(ds), "memory, ephemeral", nil
+}
+
+// envBool reads a boolean environment variable; unset is false.
+func envBool(key string) (bool, error) {
+	v := os.Getenv(key)
+	if v == "" {
+		return false, nil
+	}
+	b, err := strconv.ParseBool(v)
+	if err != nil {
+		return false, fmt.Errorf("%s=%q is not a boolean (true/false)", key, v)
+	}
+	return b, nil
 }
 
 func envOr(key, fallback string) string {

@@ -48,12 +48,77 @@ type ActivityFilter struct {
 	Bbox []float64 `json:"bbox,omitempty"`
 }
 
+// The content of an activity to record, or to replace with updateActivity.
+// Field errors are BAD_USER_INPUT with extensions.field "input.<field>".
+type ActivityInput struct {
+	// The activity's own id, for recordActivity only (as ForumInput.id); new ids read "act-…".
+	ID *string `json:"id,omitempty"`
+	// The title, 1 to 200 characters.
+	Title string `json:"title"`
+	// The forum that held it (its forumId), formed no later than the year of date.
+	ForumID string `json:"forumId"`
+	// What kind of activity it was.
+	Kind domain.ActivityKind `json:"kind"`
+	// The day it took place, 2015 to the end of next year.
+	Date time.Time `json:"date"`
+	// The number of people who took part, 0 or more.
+	Participants int `json:"participants"`
+	// Where it took place: a GeoJSON Point inside a kelurahan of Kota Baubau; null when not recorded.
+	Location orb.Geometry `json:"location,omitempty"`
+	// The kelurahan code. Leave it out: it is the kelurahan at location, or the
+	// forum's first kelurahan without a location. A differing code is refused.
+	KelurahanCode *string `json:"kelurahanCode,omitempty"`
+	// What happened, at most 5,000 characters.
+	Description *string `json:"description,omitempty"`
+}
+
 // An activity kind with its Indonesian label.
 type ActivityKindLabel struct {
 	// The enum value.
 	Value domain.ActivityKind `json:"value"`
 	// The Indonesian label, e.g. "Dialog".
 	LabelID string `json:"labelId"`
+}
+
+// A page of audit entries, newest first (Relay connection).
+type AuditEntryConnection struct {
+	// The entries of this page, newest first.
+	Edges []*AuditEntryEdge `json:"edges"`
+	// Where this page sits in the whole list.
+	PageInfo *relay.PageInfo `json:"pageInfo"`
+	// The number of entries that match, over all pages.
+	TotalCount int `json:"totalCount"`
+}
+
+// One audit entry in a connection.
+type AuditEntryEdge struct {
+	// An opaque cursor: pass it as after to get the entries that follow this one.
+	Cursor string `json:"cursor"`
+	// The entry.
+	Node *domain.AuditEntry `json:"node"`
+}
+
+// Selects audit entries; every field given must match.
+type AuditFilter struct {
+	// Only entries about this kind of record.
+	RecordType *domain.RecordType `json:"recordType,omitempty"`
+	// Only entries about the record with this id.
+	RecordID *string `json:"recordId,omitempty"`
+	// Only entries made with this token.
+	TokenID *string `json:"tokenId,omitempty"`
+	// Only entries made at or after this instant.
+	From *time.Time `json:"from,omitempty"`
+	// Only entries made before this instant.
+	To *time.Time `json:"to,omitempty"`
+}
+
+// A new token with its secret.
+type CreatedToken struct {
+	// The token as listed.
+	Token *domain.Token `json:"token"`
+	// The bearer credential, shown this once: send it as
+	// "Authorization: Bearer <secret>". Only its SHA-256 hash is kept.
+	Secret string `json:"secret"`
 }
 
 // The Indonesian labels of every enum value, for user interfaces.
@@ -80,6 +145,30 @@ type ForumFilter struct {
 	KecamatanCode *string `json:"kecamatanCode,omitempty"`
 }
 
+// The content of a forum to create, or to replace with updateForum (an update
+// replaces every field). Field errors are BAD_USER_INPUT with
+// extensions.field "input.<field>".
+type ForumInput struct {
+	// The forum's own id, for createForum only: lower-case letters, digits and
+	// '-' (at most 64), not yet taken (CONFLICT). Leave it out to get a new id
+	// "fks-…". updateForum accepts only the id being updated.
+	ID *string `json:"id,omitempty"`
+	// The name, 1 to 200 characters.
+	Name string `json:"name"`
+	// The codes of the kelurahan it serves (at least one, no repeats); the first holds the secretariat.
+	KelurahanCodes []string `json:"kelurahanCodes"`
+	// The cohort year it was formed, 2015 to next year.
+	YearFormed int `json:"yearFormed"`
+	// Whether it is active.
+	Status domain.ForumStatus `json:"status"`
+	// The number of members, 0 or more.
+	MemberCount int `json:"memberCount"`
+	// Where its secretariat is: a GeoJSON Point inside the first kelurahan.
+	Secretariat orb.Geometry `json:"secretariat"`
+	// What the forum does, at most 5,000 characters.
+	Description *string `json:"description,omitempty"`
+}
+
 // A forum status with its Indonesian label.
 type ForumStatusLabel struct {
 	// The enum value.
@@ -102,6 +191,16 @@ type KelurahanFilter struct {
 	ConflictProne *bool `json:"conflictProne,omitempty"`
 	// Only kelurahan that are (true) or are not (false) served by at least one ACTIVE forum.
 	HasForum *bool `json:"hasForum,omitempty"`
+}
+
+// Changes to the program's data. Every mutation needs "Authorization: Bearer
+// <token>": EDITOR for forums, projects and activities, ADMIN for tokens
+// (UNAUTHENTICATED without a token, FORBIDDEN with too small a role). A
+// mutation either happens completely, with one audit entry, or not at all.
+// Errors: BAD_USER_INPUT with extensions.field (and, when several fields are
+// wrong, extensions.fields: [{field, message}] listing every one), NOT_FOUND
+// for an unknown id, CONFLICT for a stale version or a taken id.
+type Mutation struct {
 }
 
 // A circle on the ground.
@@ -156,6 +255,41 @@ type ProjectFilter struct {
 	Within orb.Geometry `json:"within,omitempty"`
 	// Only projects within radiusMeters of a point; sets each edge's distanceMeters and orders nearest first by default.
 	Near *NearInput `json:"near,omitempty"`
+}
+
+// The content of a project to create, or to replace with updateProject. Field
+// errors are BAD_USER_INPUT with extensions.field "input.<field>".
+type ProjectInput struct {
+	// The project's own id, for createProject only (as ForumInput.id); new ids read "prj-…".
+	ID *string `json:"id,omitempty"`
+	// The title, 1 to 200 characters.
+	Title string `json:"title"`
+	// What is built.
+	Kind domain.ProjectKind `json:"kind"`
+	// Where it is: a valid GeoJSON geometry of the kind's type (a LineString for
+	// VILLAGE_ROAD and DRAINAGE_REHABILITATION, a Polygon for SPORTS_FIELD, a
+	// Point for the others), at most 10,000 positions, its first position inside
+	// a kelurahan of Kota Baubau and all of it inside the city.
+	Geometry orb.Geometry `json:"geometry"`
+	// The kelurahan code. Leave it out: it is the kelurahan at the first
+	// position of the geometry. A code that differs from that one is refused.
+	KelurahanCode *string `json:"kelurahanCode,omitempty"`
+	// The forum that proposed it (its forumId), formed no later than year; null for none.
+	ForumID *string `json:"forumId,omitempty"`
+	// The budget year, 2015 to next year.
+	Year int `json:"year"`
+	// The budget in whole rupiah, 0 to 10^13 (a Float: amounts exceed 2^31).
+	BudgetRupiah float64 `json:"budgetRupiah"`
+	// Where the project stands.
+	Status domain.ProjectStatus `json:"status"`
+	// The day work started, 2015 to the end of next year.
+	StartDate *time.Time `json:"startDate,omitempty"`
+	// The day work finished: needs startDate, not before it.
+	FinishDate *time.Time `json:"finishDate,omitempty"`
+	// The number of people who benefit, 0 or more.
+	Beneficiaries *int `json:"beneficiaries,omitempty"`
+	// What is done, at most 5,000 characters.
+	Description *string `json:"description,omitempty"`
 }
 
 // A project kind with its Indonesian label.

@@ -16,6 +16,8 @@ import (
 	"github.com/vektah/gqlparser/v2/ast"
 	"github.com/vektah/gqlparser/v2/gqlerror"
 	"github.com/vektah/gqlparser/v2/parser"
+
+	"github.com/serasi/serasi/graph"
 )
 
 // Media types of the GraphQL-over-HTTP specification.
@@ -112,6 +114,15 @@ func (graphqlHTTP) Do(w http.ResponseWriter, r *http.Request, exec graphql.Graph
 		status := http.StatusOK
 		if media == mediaGraphQLResponse {
 			status = http.StatusBadRequest
+		}
+		// Refused by graph.Authorization before executing: the HTTP
+		// status says so too, whatever the media type.
+		switch gqlErrs[0].Extensions["code"] {
+		case graph.CodeUnauthenticated:
+			status = http.StatusUnauthorized
+			w.Header().Set("WWW-Authenticate", `Bearer realm="serasi"`)
+		case graph.CodeForbidden:
+			status = http.StatusForbidden
 		}
 		resp := exec.DispatchError(graphql.WithOperationContext(ctx, opCtx), gqlErrs)
 		writeJSON(w, media, status, errorsOnly{Errors: resp.Errors, Extensions: resp.Extensions})

@@ -20,3 +20,28 @@ func TestGraphQLMemory(t *testing.T) {
 		return st
 	})
 }
+
+// TestWritesMemory runs the write suite over the embedded store with a
+// data directory, as serve runs it by default.
+func TestWritesMemory(t *testing.T) {
+	servertest.RunWrites(t, func(t *testing.T) store.ReadWriter {
+		st, err := memory.Open(geodata.FS, t.TempDir())
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { st.Close() })
+		return st
+	})
+}
+
+// TestWritesMemoryEphemeral runs it over the purely in-memory store (serve --ephemeral).
+func TestWritesMemoryEphemeral(t *testing.T) {
+	servertest.RunWrites(t, func(t *testing.T) store.ReadWriter {
+		st, err := memory.New(geodata.FS)
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { st.Close() })
+		return st
+	})
+}

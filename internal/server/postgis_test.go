@@ -18,3 +18,12 @@ func TestGraphQLPostGIS(t *testing.T) {
 		return postgistest.Open(t, u)
 	})
 }
+
+// TestWritesPostGIS runs the write suite over PostGIS; every group gets a
+// database of its own, since the tests change the data.
+func TestWritesPostGIS(t *testing.T) {
+	postgistest.URL(t)
+	servertest.RunWrites(t, func(t *testing.T) store.ReadWriter {
+		return postgistest.Open(t, postgistest.NewSeeded(t))
+	})
+}

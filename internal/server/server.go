@@ -43,6 +43,10 @@ type Config struct {
 	// GraphQL holds the query-safety settings (depth, complexity,
 	// introspection).
 	GraphQL graph.Options
+	// RequireTokenForReads makes every data request (GraphQL, GeoJSON,
+	// tiles, OGC API) need a valid bearer token, of any role; by default
+	// reads are public and only writes need one.
+	RequireTokenForReads bool
 }
 
 // Defaults.
@@ -83,16 +87,22 @@ func (c Config) withDefaults() Config {
 // Server serves the API. It is an http.Handler, so tests can drive the
 // real routes and middleware through httptest.
 type Server struct {
-	cfg     Config
-	store   store.Store
+	cfg   Config
+	store store.Store
+	// writer is the store's store.Writer side, nil for a read-only store:
+	// it takes the mutations and authenticates tokens.
+	writer  store.Writer
 	logger  *slog.Logger
 	handler http.Handler
 	// tiles is kept so that the write path can invalidate its cache.
 	tiles *tiles.Server
 }
 
-// New builds the server over st. logger receives access logs and internal
-// errors; every record logged with a request's context gets its request_id.
+// New builds the server over st. When st is also a store.Writer (both
+// stores are), the API takes mutations and bearer tokens; otherwise it is
+// read-only: mutations are FORBIDDEN and any token is refused. logger
+// receives access logs and internal errors; every record logged with a
+// request's context gets its request_id.
 func New(cfg Config, st store.Store, logger *slog.Logger) *Server {
 	if logger == nil {
 		logger = slog.New(slog.DiscardHandler)
@@ -102,15 +112,18 @@ func New(cfg Config, st store.Store, logger *slog.Logger) *Server {
 		store:  st,
 		logger: slog.New(requestIDHandler{logger.Handler()}),
 	}
+	s.writer, _ = st.(store.Writer)
 	s.tiles = tiles.New(st, tiles.Options{Logger: s.logger})
 	s.handler = s.routes()
 	return s
 }
 
 func (s *Server) routes() http.Handler {
-	gql := graph.NewServer(s.store, s.logger, s.cfg.GraphQL)
+	gql := graph.NewServer(&graph.Resolver{Store: s.store, Writer: s.writer, OnWrite: s.InvalidateTiles}, s.logger, s.cfg.GraphQL)
 	gql.AddTransport(graphqlHTTP{})
 	endpoint := loaders.Middleware(s.store, gql)
+	auth := func(h http.Handler) http.Handler { return s.authenticate(s.cfg.RequireTokenForReads, h) }
+	endpoint = auth(endpoint)
 
 	mux := http.NewServeMux()
 	// The method patterns make the mux answer other methods with 405 and
@@ -126,9 +139,9 @@ func (s *Server) routes() http.Handler {
 	mux.HandleFunc("GET /readyz", s.readyz)
 
 	// Map frontends: GeoJSON layers, vector tiles, OGC API - Features.
-	mux.Handle("/geojson/", layers.Routes(s.store, layers.Options{Logger: s.logger}))
-	mux.Handle("/tiles/", s.tiles)
-	ogc := ogcapi.New(s.store, ogcapi.Options{Logger: s.logger})
+	mux.Handle("/geojson/", auth(layers.Routes(s.store, layers.Options{Logger: s.logger})))
+	mux.Handle("/tiles/", auth(s.tiles))
+	ogc := auth(ogcapi.New(s.store, ogcapi.Options{Logger: s.logger}))
 	mux.Handle("/ogcapi", ogc)
 	mux.Handle("/ogcapi/", ogc)
 

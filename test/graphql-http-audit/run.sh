@@ -21,7 +21,8 @@ trap cleanup EXIT
 (cd "$root" && go build -o "$work/serasi" ./cmd/serasi)
 
 # Port 0: the kernel picks a free port; the server logs the address it got.
-"$work/serasi" serve --addr 127.0.0.1:0 2>"$work/serve.log" &
+# --ephemeral: nothing written to a data directory (ignored with PostGIS).
+"$work/serasi" serve --ephemeral --addr 127.0.0.1:0 2>"$work/serve.log" &
 pid=$!
 addr=""
 for _ in $(seq 1 100); do

@@ -69,6 +69,16 @@ type harness struct {
 	counter *CountingStore
 	handler http.Handler
 	log     *syncBuffer
+	// bearer, when set, is sent as "Authorization: Bearer <bearer>" (see as).
+	bearer string
+}
+
+// as returns the harness sending requests with token (a token's
+// plaintext, or any string to try as one); "" sends none.
+func (h *harness) as(token string) *harness {
+	c := *h
+	c.bearer = token
+	return &c
 }
 
 func newHarness(t *testing.T, st store.Store) *harness {
@@ -98,8 +108,12 @@ type GQLError struct {
 	Message    string `json:"message"`
 	Path       []any  `json:"path"`
 	Extensions struct {
-		Code  string `json:"code"`
-		Field string `json:"field"`
+		Code   string `json:"code"`
+		Field  string `json:"field"`
+		Fields []struct {
+			Field   string `json:"field"`
+			Message string `json:"message"`
+		} `json:"fields"`
 	} `json:"extensions"`
 }
 
@@ -130,6 +144,9 @@ func (h *harness) post(t *testing.T, query string, vars map[string]any) Response
 	req := httptest.NewRequest(http.MethodPost, "/graphql", bytes.NewReader(body))
 	req.Header.Set("Content-Type", "application/json")
 	req.Header.Set("Accept", "application/graphql-response+json")
+	if h.bearer != "" {
+		req.Header.Set("Authorization", "Bearer "+h.bearer)
+	}
 	res := h.do(t, req)
 	if res.Status >= 500 {
 		t.Fatalf("status %d for %s\n%s", res.Status, query, res.Raw)

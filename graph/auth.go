@@ -1,0 +1,118 @@
+package graph
+
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	"github.com/99designs/gqlgen/graphql"
+	"github.com/vektah/gqlparser/v2/ast"
+	"github.com/vektah/gqlparser/v2/gqlerror"
+
+	"github.com/serasi/serasi/internal/domain"
+	"github.com/serasi/serasi/internal/store"
+)
+
+// fieldRoles names the root fields that need more than an anonymous
+// caller, with the role each needs. It is the one list of who may do what
+// in the API; the rule for roles themselves is domain.Role.Allows (through
+// store.Authorize), which the stores apply again.
+var fieldRoles = map[string]domain.Role{
+	"createForum":    domain.RoleEditor,
+	"updateForum":    domain.RoleEditor,
+	"archiveForum":   domain.RoleEditor,
+	"createProject":  domain.RoleEditor,
+	"updateProject":  domain.RoleEditor,
+	"deleteProject":  domain.RoleEditor,
+	"recordActivity": domain.RoleEditor,
+	"updateActivity": domain.RoleEditor,
+	"deleteActivity": domain.RoleEditor,
+	"createToken":    domain.RoleAdmin,
+	"revokeToken":    domain.RoleAdmin,
+	"tokens":         domain.RoleAdmin,
+	"auditLog":       domain.RoleAdmin,
+}
+
+type actorKey struct{}
+
+// WithActor returns ctx carrying the actor a request was authenticated as
+// (the HTTP layer sets it from the bearer token).
+func WithActor(ctx context.Context, a domain.Actor) context.Context {
+	return context.WithValue(ctx, actorKey{}, a)
+}
+
+// ActorFrom returns the actor of ctx; the zero Actor (anonymous) when none.
+func ActorFrom(ctx context.Context) domain.Actor {
+	a, _ := ctx.Value(actorKey{}).(domain.Actor)
+	return a
+}
+
+// Authorization refuses an operation whose root fields need a role the
+// caller lacks before anything executes, so that an anonymous caller gets
+// UNAUTHENTICATED (and a viewer FORBIDDEN) without the server parsing its
+// geometry or touching the store. Resolvers check again (authorize).
+type Authorization struct{}
+
+var (
+	_ graphql.HandlerExtension        = Authorization{}
+	_ graphql.OperationContextMutator = Authorization{}
+)
+
+// ExtensionName implements graphql.HandlerExtension.
+func (Authorization) ExtensionName() string { return "Authorization" }
+
+// Validate implements graphql.HandlerExtension.
+func (Authorization) Validate(graphql.ExecutableSchema) error { return nil }
+
+// MutateOperationContext implements graphql.OperationContextMutator.
+func (Authorization) MutateOperationContext(ctx context.Context, oc *graphql.OperationContext) *gqlerror.Error {
+	if oc.Operation == nil {
+		return nil
+	}
+	root := "Query"
+	switch oc.Operation.Operation {
+	case ast.Mutation:
+		root = "Mutation"
+	case ast.Subscription:
+		root = "Subscription"
+	}
+	actor := ActorFrom(ctx)
+	for _, f := range graphql.CollectFields(oc, oc.Operation.SelectionSet, []string{root}) {
+		need, ok := fieldRoles[f.Name]
+		if !ok {
+			continue
+		}
+		if err := store.Authorize(actor, need); err != nil {
+			return authError(err, f.Name, f.Position)
+		}
+	}
+	return nil
+}
+
+func authError(err error, field string, pos *ast.Position) *gqlerror.Error {
+	var de *domain.Error
+	errors.As(err, &de)
+	e := &gqlerror.Error{
+		Message:    fmt.Sprintf("%s: %s", field, de.Message),
+		Extensions: map[string]any{"code": codes[de.Code]},
+	}
+	if pos != nil {
+		e.Locations = []gqlerror.Location{{Line: pos.Line, Column: pos.Column}}
+	}
+	return e
+}
+
+// authorize checks, inside a root field's resolver, that the request's
+// actor has the role fieldRoles gives the field, and returns the actor.
+func authorize(ctx context.Context) (domain.Actor, error) {
+	actor := ActorFrom(ctx)
+	fc := graphql.GetFieldContext(ctx)
+	if fc == nil || fc.Field.Field == nil {
+		return actor, fmt.Errorf("graph: authorize called outside a field resolver")
+	}
+	need, ok := fieldRoles[fc.Field.Name]
+	if !ok {
+		return actor, fmt.Errorf("graph: field %s has no role in fieldRoles", fc.Field.Name)
+	}
+	return actor, store.Authorize(actor, need)
+}
