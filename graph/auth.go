@@ -76,6 +76,12 @@ func (Authorization) MutateOperationContext(ctx context.Context, oc *graphql.Ope
 	case ast.Subscription:
 		root = "Subscription"
 	}
+	// Most operations name no field of fieldRoles at all; telling so from
+	// the document is far cheaper than CollectFields (which also weighs
+	// @skip/@include), and this runs on every request.
+	if !namesRoleField(oc.Doc, oc.Operation.SelectionSet, 0) {
+		return nil
+	}
 	actor := ActorFrom(ctx)
 	for _, f := range graphql.CollectFields(oc, oc.Operation.SelectionSet, []string{root}) {
 		need, ok := fieldRoles[f.Name]
@@ -87,6 +93,37 @@ func (Authorization) MutateOperationContext(ctx context.Context, oc *graphql.Ope
 		}
 	}
 	return nil
+}
+
+// namesRoleField reports whether the root selection set sel, through its
+// fragments, names any field of fieldRoles, whatever directives say. Fragment
+// cycles are refused by validation before this runs; depth bounds the walk
+// all the same.
+func namesRoleField(doc *ast.QueryDocument, sel ast.SelectionSet, depth int) bool {
+	if depth > 32 {
+		return true // let CollectFields decide
+	}
+	for _, s := range sel {
+		switch s := s.(type) {
+		case *ast.Field:
+			if _, ok := fieldRoles[s.Name]; ok {
+				return true
+			}
+		case *ast.InlineFragment:
+			if namesRoleField(doc, s.SelectionSet, depth+1) {
+				return true
+			}
+		case *ast.FragmentSpread:
+			def := s.Definition
+			if def == nil && doc != nil {
+				def = doc.Fragments.ForName(s.Name)
+			}
+			if def == nil || namesRoleField(doc, def.SelectionSet, depth+1) {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 func authError(err error, field string, pos *ast.Position) *gqlerror.Error {

@@ -5,7 +5,6 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"log/slog"
 	"os"
 	"path/filepath"
 	"runtime/debug"
@@ -15,6 +14,7 @@ import (
 	"github.com/serasi/serasi/geodata"
 	"github.com/serasi/serasi/graph"
 	"github.com/serasi/serasi/internal/dataset"
+	"github.com/serasi/serasi/internal/logging"
 	"github.com/serasi/serasi/internal/server"
 	"github.com/serasi/serasi/internal/store"
 	"github.com/serasi/serasi/internal/store/memory"
@@ -33,6 +33,9 @@ type serveConfig struct {
 	// ephemeral keeps everything in memory, lost at exit.
 	dataDir   string
 	ephemeral bool
+	// debugAddr, when set, serves net/http/pprof there (never on the API
+	// listener: profiles reveal internals and cost CPU).
+	debugAddr string
 }
 
 // runServe runs the API until ctx is cancelled (SIGINT/SIGTERM), then shuts
@@ -64,6 +67,8 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	fs.StringVar(&c.dataDir, "data-dir", envOr("SERASI_DATA_DIR", DefaultDataDir),
 		"embedded store: the directory its writes are kept in, created if missing (env SERASI_DATA_DIR); \"\" is --ephemeral")
 	fs.BoolVar(&c.ephemeral, "ephemeral", false, "embedded store: keep writes in memory only, lost at exit")
+	fs.StringVar(&c.debugAddr, "debug-addr", os.Getenv("SERASI_DEBUG_ADDR"),
+		"serve Go's pprof profiles on this separate address, e.g. 127.0.0.1:6060 (env SERASI_DEBUG_ADDR); empty: off")
 	requireToken, err := envBool("SERASI_REQUIRE_TOKEN")
 	if err != nil {
 		return err
@@ -88,7 +93,10 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		debug.SetGCPercent(400)
 	}
 
-	logger := slog.New(slog.NewJSONHandler(stderr, nil))
+	logs := logging.New(stderr, 0)
+	defer logs.Close()
+	logger := logs.Logger
+	c.http.AccessLogger = logs.Access
 	st, kind, err := openStore(ctx, c)
 	if err != nil {
 		return err
@@ -96,6 +104,13 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	defer st.Close()
 	logger.Info("store opened", "store", kind, "require_token_for_reads", c.http.RequireTokenForReads)
 
+	if c.debugAddr != "" {
+		stop, err := serveDebug(ctx, c.debugAddr, logger)
+		if err != nil {
+			return err
+		}
+		defer stop()
+	}
 	c.http.Addr = c.addr
 	return server.New(c.http, st, logger).Run(ctx)
 }

@@ -13,6 +13,7 @@ import (
 	"strings"
 
 	"github.com/99designs/gqlgen/graphql"
+	gojson "github.com/goccy/go-json"
 	"github.com/vektah/gqlparser/v2/ast"
 	"github.com/vektah/gqlparser/v2/gqlerror"
 	"github.com/vektah/gqlparser/v2/parser"
@@ -129,7 +130,26 @@ func (graphqlHTTP) Do(w http.ResponseWriter, r *http.Request, exec graphql.Graph
 		return
 	}
 	handle, ctx := exec.DispatchOperation(ctx, opCtx)
-	writeJSON(w, media, http.StatusOK, handle(ctx))
+	writeResponse(w, media, handle(ctx))
+}
+
+// writeResponse writes an executed operation's response. The common answer,
+// data and nothing else, is put together directly: data is already JSON
+// (gqlgen wrote it) and json.Marshal would only scan and copy it again.
+func writeResponse(w http.ResponseWriter, media string, resp *graphql.Response) {
+	if len(resp.Errors) > 0 || resp.Extensions != nil || resp.Label != "" || resp.Path != nil || resp.HasNext != nil {
+		writeJSON(w, media, http.StatusOK, resp)
+		return
+	}
+	data := []byte(resp.Data)
+	if len(data) == 0 {
+		data = []byte("null")
+	}
+	b := make([]byte, 0, len(`{"data":}`)+len(data))
+	b = append(b, `{"data":`...)
+	b = append(b, data...)
+	b = append(b, '}')
+	writeBody(w, media, http.StatusOK, b)
 }
 
 // errorsOnly is a response to a request that did not execute: unlike
@@ -199,17 +219,53 @@ func readPOST(r *http.Request) (*graphql.RawParams, error) {
 		}
 		return nil, badRequest("the request body could not be read")
 	}
-	if len(bytes.TrimSpace(body)) == 0 {
+	trimmed := bytes.TrimSpace(body)
+	if len(trimmed) == 0 {
 		return nil, badRequest("the request body is empty; send a JSON object with a query")
 	}
-	var m map[string]any
-	if err := decodeJSON(body, &m); err != nil {
+	if trimmed[0] != '{' {
+		return nil, badRequest("the request body must be a JSON object")
+	}
+	// Straight into typed fields: a map[string]any of the whole body would
+	// cost an allocation per member on the hottest path of the server.
+	var b postBody
+	if err := decodeJSON(body, &b); err != nil {
+		var te *gojson.UnmarshalTypeError
+		if errors.As(err, &te) {
+			switch te.Field {
+			case "query":
+				return nil, badRequest("the query parameter must be a string")
+			case "operationName":
+				return nil, badRequest("the operationName parameter must be a string or null")
+			case "variables", "extensions":
+				return nil, badRequest("the %s parameter must be a JSON object or null", te.Field)
+			}
+		}
 		return nil, badRequest("the request body is not a JSON object: %v", err)
 	}
-	if m == nil {
-		return nil, badRequest("the request body must be a JSON object, not null")
+	var query, opName, vars, exts any
+	if b.Query != nil {
+		query = *b.Query
 	}
-	return rawParams(m["query"], m["operationName"], m["variables"], m["extensions"])
+	if b.OperationName != nil {
+		opName = *b.OperationName
+	}
+	if b.Variables != nil {
+		vars = b.Variables
+	}
+	if b.Extensions != nil {
+		exts = b.Extensions
+	}
+	return rawParams(query, opName, vars, exts)
+}
+
+// postBody is a POST request's JSON body; a missing member and null are
+// the same.
+type postBody struct {
+	Query         *string        `json:"query"`
+	OperationName *string        `json:"operationName"`
+	Variables     map[string]any `json:"variables"`
+	Extensions    map[string]any `json:"extensions"`
 }
 
 // readGET reads the URL parameters query, operationName, and variables and
@@ -281,7 +337,7 @@ func rawParams(query, opName, vars, exts any) (*graphql.RawParams, error) {
 // decodeJSON decodes exactly one JSON value, keeping numbers as
 // json.Number so that gqlgen can tell Int from Float.
 func decodeJSON(data []byte, v any) error {
-	dec := json.NewDecoder(bytes.NewReader(data))
+	dec := gojson.NewDecoder(bytes.NewReader(data))
 	dec.UseNumber()
 	if err := dec.Decode(v); err != nil {
 		return err
@@ -321,6 +377,10 @@ func writeJSON(w http.ResponseWriter, media string, status int, v any) {
 		status = http.StatusInternalServerError
 		b = []byte(`{"errors":[{"message":"internal error","extensions":{"code":"INTERNAL"}}]}`)
 	}
+	writeBody(w, media, status, b)
+}
+
+func writeBody(w http.ResponseWriter, media string, status int, b []byte) {
 	w.Header().Set("Content-Type", media+"; charset=utf-8")
 	w.Header().Set("Content-Length", strconv.Itoa(len(b)))
 	w.WriteHeader(status)

@@ -7,6 +7,8 @@ import (
 	"log/slog"
 	"net/http"
 	"runtime/debug"
+	"strconv"
+	"sync/atomic"
 	"time"
 )
 
@@ -21,18 +23,24 @@ func RequestID(ctx context.Context) string {
 	return id
 }
 
-// requestID gives each request an id: the caller's X-Request-Id when it is
-// a sane token (so a proxy's id follows the request through), else a new
-// random one. It is echoed in the response header, so a client can quote
-// it when reporting an INTERNAL error.
-func requestID(next http.Handler) http.Handler {
+// requestContext gives each request its context: an id and a deadline, in
+// one Request copy (each WithContext copies the whole Request).
+//
+// The id is the caller's X-Request-Id when it is a sane token (so a proxy's
+// id follows the request through), else a new one. It is echoed in the
+// response header, so a client can quote it when reporting an INTERNAL
+// error. The deadline stops a slow store query or resolver instead of
+// letting it hold a connection.
+func requestContext(timeout time.Duration, next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		id := r.Header.Get(RequestIDHeader)
 		if !validRequestID(id) {
 			id = newRequestID()
 		}
-		w.Header().Set(RequestIDHeader, id)
-		next.ServeHTTP(w, r.WithContext(context.WithValue(r.Context(), requestIDKey{}, id)))
+		w.Header()[RequestIDHeader] = []string{id}
+		ctx, cancel := context.WithTimeout(context.WithValue(r.Context(), requestIDKey{}, id), timeout)
+		defer cancel()
+		next.ServeHTTP(w, r.WithContext(ctx))
 	})
 }
 
@@ -49,10 +57,23 @@ func validRequestID(id string) bool {
 	return true
 }
 
+// Request ids are a random per-process prefix and a counter: unique
+// across restarts and instances without reading the random source on
+// every request (ids are not secrets).
+var (
+	requestIDPrefix = func() string {
+		var b [8]byte
+		_, _ = rand.Read(b[:]) // crypto/rand.Read never fails on supported platforms
+		return hex.EncodeToString(b[:]) + "-"
+	}()
+	requestIDCounter atomic.Uint64
+)
+
 func newRequestID() string {
-	var b [12]byte
-	_, _ = rand.Read(b[:]) // crypto/rand.Read never fails on supported platforms
-	return hex.EncodeToString(b[:])
+	var buf [40]byte
+	b := append(buf[:0], requestIDPrefix...)
+	b = strconv.AppendUint(b, requestIDCounter.Add(1), 36)
+	return string(b)
 }
 
 // requestIDHandler adds request_id to every record logged with a request's
@@ -144,15 +165,5 @@ func limitBody(limit int64, next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		r.Body = http.MaxBytesReader(w, r.Body, limit)
 		next.ServeHTTP(w, r)
-	})
-}
-
-// deadline gives every request's context a deadline, so that a slow store
-// query or resolver is cancelled instead of holding a connection.
-func deadline(d time.Duration, next http.Handler) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		ctx, cancel := context.WithTimeout(r.Context(), d)
-		defer cancel()
-		next.ServeHTTP(w, r.WithContext(ctx))
 	})
 }

@@ -47,6 +47,10 @@ type Config struct {
 	// tiles, OGC API) need a valid bearer token, of any role; by default
 	// reads are public and only writes need one.
 	RequireTokenForReads bool
+	// AccessLogger receives the access log, a line per request; nil sends
+	// it to the logger given to New. serve hands a buffered one here
+	// (internal/logging).
+	AccessLogger *slog.Logger
 }
 
 // Defaults.
@@ -93,6 +97,7 @@ type Server struct {
 	// it takes the mutations and authenticates tokens.
 	writer  store.Writer
 	logger  *slog.Logger
+	access  *slog.Logger
 	handler http.Handler
 	// tiles is kept so that the write path can invalidate its cache.
 	tiles *tiles.Server
@@ -111,6 +116,10 @@ func New(cfg Config, st store.Store, logger *slog.Logger) *Server {
 		cfg:    cfg.withDefaults(),
 		store:  st,
 		logger: slog.New(requestIDHandler{logger.Handler()}),
+	}
+	s.access = s.logger
+	if cfg.AccessLogger != nil {
+		s.access = slog.New(requestIDHandler{cfg.AccessLogger.Handler()})
 	}
 	s.writer, _ = st.(store.Writer)
 	s.tiles = tiles.New(st, tiles.Options{Logger: s.logger})
@@ -147,10 +156,10 @@ func (s *Server) routes() http.Handler {
 
 	var h http.Handler = mux
 	h = limitBody(s.cfg.MaxBodyBytes, h)
-	h = deadline(s.cfg.RequestTimeout, h)
 	h = recoverPanics(s.logger, h)
-	h = accessLog(s.logger, h)
-	h = requestID(h)
+	h = accessLog(s.access, h)
+	// Outermost, so that the access log line carries the request id too.
+	h = requestContext(s.cfg.RequestTimeout, h)
 	return h
 }
 

@@ -32,6 +32,8 @@ func testRoles(t *testing.T, w *writeHarness) {
 		{"auditLog", `{ auditLog { totalCount } }`, nil, "ADMIN"},
 		{"read and tokens", `{ kecamatans { code } tokens { id } }`, nil, "ADMIN"},
 		{"aliased, in a fragment", `query { ...F } fragment F on Query { t: auditLog(first: 1) { totalCount } }`, nil, "ADMIN"},
+		{"in an inline fragment", `query { ... on Query { auditLog(first: 1) { totalCount } } }`, nil, "ADMIN"},
+		{"skipped", `{ kecamatans { code } auditLog @skip(if: true) { totalCount } }`, nil, ""},
 	}
 	rank := map[string]int{"": 0, "VIEWER": 1, "EDITOR": 2, "ADMIN": 3}
 	callers := []struct {

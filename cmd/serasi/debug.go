@@ -1,0 +1,35 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"net/http/pprof"
+	"time"
+)
+
+// serveDebug serves Go's pprof endpoints (/debug/pprof/) on addr, apart
+// from the API, so that a server under load can be profiled:
+//
+//	go tool pprof 'http://127.0.0.1:6060/debug/pprof/profile?seconds=10'
+//
+// It returns a function that stops the listener.
+func serveDebug(ctx context.Context, addr string, logger *slog.Logger) (func(), error) {
+	var lc net.ListenConfig
+	ln, err := lc.Listen(ctx, "tcp", addr)
+	if err != nil {
+		return nil, fmt.Errorf("serve: debug listener: %w", err)
+	}
+	mux := http.NewServeMux()
+	mux.HandleFunc("/debug/pprof/", pprof.Index)
+	mux.HandleFunc("/debug/pprof/cmdline", pprof.Cmdline)
+	mux.HandleFunc("/debug/pprof/profile", pprof.Profile)
+	mux.HandleFunc("/debug/pprof/symbol", pprof.Symbol)
+	mux.HandleFunc("/debug/pprof/trace", pprof.Trace)
+	hs := &http.Server{Handler: mux, ReadHeaderTimeout: 5 * time.Second}
+	logger.Info("debug listener (pprof)", "addr", ln.Addr().String())
+	go func() { _ = hs.Serve(ln) }()
+	return func() { _ = hs.Close() }, nil
+}
