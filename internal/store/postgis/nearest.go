@@ -2,6 +2,8 @@ package postgis
 
 import (
 	"context"
+
+	"github.com/paulmach/orb"
 )
 
 // sphereToSpheroid is a lower bound of (spheroid distance / sphere
@@ -52,16 +54,29 @@ const knnSlack = 8
 // with in_page false (the nearest candidate, any project would do) that
 // carries total and proven. No row at all means that nothing is in reach:
 // no project matches w, or (with count and a radius) total is 0. total is
-// the number of projects matching w within the radius when count is set,
-// else 0.
-func nearFirst(w *where, pt, radius string, count bool) string {
+// the number of projects matching w within the radius when count is not
+// noCount, else 0.
+//
+// ptGeom is the point as geometry (SRID 4326), pt the same as geography.
+func nearFirst(w *where, ptGeom, pt, radius string, count countMode) string {
 	knnConds := w.conds
 	inReach := "true"
 	if radius != "" {
-		inReach = "ST_DWithin(knn.geog, " + pt + ", " + radius + ")"
+		// In reach is ST_DWithin's answer, as for the count. ST_Distance
+		// is computed anyway and runs the same spheroid measure, so only a
+		// candidate within 0.1% of the radius needs ST_DWithin itself: a
+		// second spheroid computation per candidate cost a tenth of the
+		// whole query.
+		inReach = "h.dist <= " + radius + " * 0.999 OR (h.dist <= " + radius + " * 1.001 AND ST_DWithin(h.geog, " + pt + ", " + radius + "))"
 	}
-	total := "0"
-	if count {
+	total, with := "0", ""
+	switch {
+	case count == noCount:
+	case count == planarCount && radius != "":
+		total = nearCountPlanar(w.conds, pt, radius)
+		// Materialized, so that the point is transformed once, not per row.
+		with = "utm AS MATERIALIZED (SELECT ST_Transform(" + ptGeom + ", 32751) AS pt),\n"
+	default:
 		// Counting needs no distance: ST_DWithin stops as soon as some
 		// point is within reach.
 		c := w.conds
@@ -70,7 +85,7 @@ func nearFirst(w *where, pt, radius string, count bool) string {
 		}
 		total = "(SELECT count(*) FROM project p" + (&where{conds: c}).sql() + ")"
 	}
-	if count && radius != "" {
+	if count != noCount && radius != "" {
 		// Nothing in reach (a point at sea): no KNN scan at all. A
 		// one-time filter: the planner tests it once, not per row.
 		knnConds = append(knnConds[:len(knnConds):len(knnConds)], "(SELECT n FROM total) > 0")
@@ -85,14 +100,15 @@ func nearFirst(w *where, pt, radius string, count bool) string {
 	// knn keeps geog so that hits tests only the candidates: given
 	// project p again, the planner would test everything in the radius's
 	// box through the index.
-	return `WITH total AS (SELECT ` + total + ` AS n),
+	return `WITH ` + with + `total AS (SELECT ` + total + ` AS n),
 		knn AS (
 			SELECT p.id, p.geog, p.geog <-> ` + pt + ` AS sphere
 			FROM project p` + (&where{conds: knnConds}).sql() + `
 			ORDER BY p.geog <-> ` + pt + ` LIMIT ` + n + `),
 		hits AS (
-			SELECT knn.id, ST_Distance(knn.geog, ` + pt + `) AS dist
-			FROM knn WHERE ` + inReach + `),
+			SELECT h.id, h.dist FROM (
+				SELECT knn.id, knn.geog, ST_Distance(knn.geog, ` + pt + `) AS dist FROM knn OFFSET 0) h
+			WHERE ` + inReach + `),
 		top AS (SELECT id, dist FROM hits ORDER BY dist, id LIMIT ` + k + `),
 		page AS (
 			SELECT id, dist, true AS in_page FROM top
@@ -104,6 +120,60 @@ func nearFirst(w *where, pt, radius string, count bool) string {
 			          FROM knn), false) AS proven
 		FROM page JOIN project p ON p.id = page.id
 		ORDER BY page.dist, p.id`
+}
+
+// countMode says whether and how nearFirst counts the projects in reach.
+type countMode int
+
+const (
+	noCount countMode = iota
+	// spheroidCount tests every project in the radius's box on the spheroid.
+	spheroidCount
+	// planarCount decides most of them by their UTM 51S copy; only for a
+	// point in utmBox (see nearCountPlanar).
+	planarCount
+)
+
+// utmBox is where the bound of nearCountPlanar is proved: the query point
+// must lie in it, and projects outside it have no UTM copy (migration
+// 00004) and are tested on the spheroid.
+var utmBox = orb.Bound{Min: orb.Point{121, -8}, Max: orb.Point{125, -3}}
+
+// nearCountPlanar returns the SQL of "how many projects meeting conds lie
+// within radius metres of pt on the spheroid", as ST_DWithin(geog, pt,
+// radius) would count them, for a query point inside utmBox, from the
+// projects' planar copies in UTM zone 51S (column geom_utm; the CTE utm
+// holds the point there). The planar distance D costs a fraction of a
+// spheroid one, and a band around the radius leaves only a few percent of
+// the projects to the spheroid test.
+//
+// Why the band is safe. Inside utmBox (at most 2° from the zone's central
+// meridian, 123° E, near the equator) the scale factor of UTM 51S lies
+// between k0 = 0.9996 and 0.9996·(1 + (2°)²/2) < 1.0003. A spheroid
+// geodesic of length d maps to a planar curve no longer than 1.0003·d, so
+// D ≤ 1.0003·d; the planar segment of length D maps back to a curve no
+// longer than D/0.9996 on the spheroid, so d ≤ 1.0004·D. geog's edges are
+// great-circle arcs and geom_utm's straight lines between the same
+// vertices: for an edge across the whole city (about 30 km) they part by
+// under 0.25 m, and PostGIS's spheroid distance to a line departs from the
+// true geodesic one by far less than 0.05%. So D ≤ 0.995·r − 1 m means
+// within reach and D > 1.005·r + 1 m means out of it, with a margin more
+// than four times those errors; only the band between takes ST_DWithin.
+// Projects without a copy (outside utmBox) are counted on the spheroid.
+// TestNearFirstExact compares the count with plain ST_DWithin, also for
+// points placed at exactly the radius from projects.
+func nearCountPlanar(conds []string, pt, radius string) string {
+	inner := append(conds[:len(conds):len(conds)],
+		"p.geom_utm && ST_Expand(utm.pt, "+radius+" * 1.005 + 1)")
+	far := append(conds[:len(conds):len(conds)],
+		"p.geom_utm IS NULL", "ST_DWithin(p.geog, "+pt+", "+radius+")")
+	// OFFSET 0 keeps the subquery apart, so that D is computed once per
+	// row rather than once per test of it.
+	return `((SELECT count(*) FROM (
+			SELECT ST_Distance(p.geom_utm, utm.pt) AS d, p.geog FROM project p, utm` + (&where{conds: inner}).sql() + ` OFFSET 0) s
+		WHERE s.d <= ` + radius + ` * 0.995 - 1
+			OR (s.d <= ` + radius + ` * 1.005 + 1 AND ST_DWithin(s.geog, ` + pt + `, ` + radius + `)))
+		+ (SELECT count(*) FROM project p` + (&where{conds: far}).sql() + `))`
 }
 
 type nearRow struct {

@@ -157,6 +157,75 @@ func TestNearFirstExact(t *testing.T) {
 		}
 	})
 
+	// The band of nearCountPlanar: for every project and every query point
+	// in utmBox, the spheroid distance d and the UTM 51S distance D must
+	// satisfy (D − 1)/1.005 ≤ d ≤ (D + 1)/0.995, which is what makes its
+	// in/out decisions right for any radius.
+	t.Run("PlanarBand", func(t *testing.T) {
+		var bad int
+		var worst float64
+		for _, p := range points {
+			if p[0] < 121 || p[0] > 125 || p[1] < -8 || p[1] > -3 {
+				continue
+			}
+			err := db.QueryRowContext(ctx, `WITH q AS (SELECT ST_GeomFromWKB($1, 4326) AS g),
+				d AS (SELECT ST_Distance(p.geog, q.g::geography) AS d, ST_Distance(p.geom_utm, ST_Transform(q.g, 32751)) AS dp
+					FROM project p, q WHERE p.geom_utm IS NOT NULL)
+				SELECT count(*) FILTER (WHERE NOT (d >= (dp - 1) / 1.005 AND d <= (dp + 1) / 0.995)),
+					coalesce(max(abs(d - dp) / d) FILTER (WHERE d > 100), 0)
+				FROM d`, wkb.Value(p)).Scan(&bad, &worst)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if bad > 0 {
+				t.Errorf("%v: %d projects outside the band", p, bad)
+			}
+		}
+		t.Logf("largest |d - D| / d beyond 100 m: %.5f%%", worst*100)
+	})
+
+	// Points at exactly the radius from a project, on the spheroid: the
+	// count sits on its boundary.
+	t.Run("ProjectsNearBoundary", func(t *testing.T) {
+		rows, err := db.QueryContext(ctx, `SELECT r, ST_X(q::geometry), ST_Y(q::geometry) FROM (
+			SELECT r, ST_Project(ST_GeometryN(ST_Points(geom), 1)::geography, r, radians(az)) AS q
+			FROM (SELECT geom, (ARRAY[1, 37, 500, 2500, 20000])[1 + i % 5] AS r, (i * 37) % 360 AS az
+				FROM (SELECT geom, row_number() OVER (ORDER BY id) AS i FROM project WHERE geom_utm IS NOT NULL) n
+				WHERE i % 97 = 0) s) x`)
+		if err != nil {
+			t.Fatal(err)
+		}
+		type probe struct {
+			p orb.Point
+			r float64
+		}
+		var probes []probe
+		for rows.Next() {
+			var pr probe
+			if err := rows.Scan(&pr.r, &pr.p[0], &pr.p[1]); err != nil {
+				t.Fatal(err)
+			}
+			probes = append(probes, pr)
+		}
+		if err := rows.Err(); err != nil {
+			t.Fatal(err)
+		}
+		rows.Close()
+		if len(probes) < 20 {
+			t.Fatalf("only %d probes", len(probes))
+		}
+		for _, pr := range probes {
+			f := domain.ProjectFilter{Near: &domain.Near{Point: pr.p, RadiusMeters: pr.r}}
+			page, err := s.Projects(ctx, f, domain.ProjectOrder{}, domain.Page{Limit: 5})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if _, total := want(t, pr.p, nil, pr.r, 0, 5); page.TotalCount != total {
+				t.Errorf("%v r=%v: totalCount %d, want %d", pr.p, pr.r, page.TotalCount, total)
+			}
+		}
+	})
+
 	t.Run("NearestProjects", func(t *testing.T) {
 		for _, p := range points {
 			for _, tc := range []struct {

@@ -140,8 +140,13 @@ func (s *Store) Projects(ctx context.Context, f domain.ProjectFilter, o domain.P
 // the radius's box, but no distance.
 func (s *Store) projectsNearFirst(ctx context.Context, near domain.Near, p domain.Page) ([]projectRow, int, error) {
 	var w where
-	pt := w.geom(near.Point) + "::geography"
-	query := nearFirst(&w, pt, w.bind(near.RadiusMeters), true)
+	ptGeom := w.geom(near.Point)
+	pt := ptGeom + "::geography"
+	count := spheroidCount
+	if utmBox.Contains(near.Point) {
+		count = planarCount
+	}
+	query := nearFirst(&w, ptGeom, pt, w.bind(near.RadiusMeters), count)
 	rows, total, err := s.selectNearFirst(ctx, query, w.args, p.Offset+p.Limit)
 	if err != nil {
 		return nil, 0, fmt.Errorf("postgis: projects: %w", err)
@@ -232,7 +237,7 @@ func (s *Store) NearestProjects(ctx context.Context, p orb.Point, limit int, kin
 		w.and("p.kind = ANY(%s)", w.bind(textArray(kinds)))
 	}
 	// Two SQL texts, with and without kinds; both prepared.
-	rows, _, err := s.selectNearFirst(ctx, nearFirst(&w, pt, "", false), w.args, limit)
+	rows, _, err := s.selectNearFirst(ctx, nearFirst(&w, "", pt, "", noCount), w.args, limit)
 	if err != nil {
 		return nil, fmt.Errorf("postgis: nearest projects: %w", err)
 	}
