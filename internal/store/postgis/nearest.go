@@ -21,6 +21,18 @@ import (
 // 0.99442. 0.994 leaves a margin far above rounding.
 const sphereToSpheroid = "0.994"
 
+// degreeToSpheroid is a lower bound, in metres per degree, of (spheroid
+// distance / planar distance in degrees of longitude and latitude) from a
+// point in utmBox to a project in it, as geom <-> and ST_Distance on geog
+// measure them. Along a path, ds² = M²dφ² + N²cos²φ dλ² (angles in
+// radians), so ds ≥ min(M, N cos φ)·|(dφ, dλ)|; within 8.1° of the equator
+// min(M, N cos φ) ≥ a·cos 8.1° = 6,314,508 m, which is 110,209 m per degree.
+// A geodesic between two points of utmBox stays within metres of it, and
+// geog's edges (great-circle arcs) part from geom's (straight in degrees)
+// by under 2 m for an edge across the whole city, which the caller
+// subtracts. 0.99 × 111,319.49 (a·π/180) = 110,206.3 leaves a margin.
+const degreeToSpheroid = "110206.3"
+
 // knnSlack is how many candidates beyond the k wanted the first KNN pass
 // takes. In the city one pass nearly always proves the answer; at sea, a
 // few kilometres from the nearest project, the second pass (8 times as many)
@@ -58,7 +70,13 @@ const knnSlack = 8
 // noCount, else 0.
 //
 // ptGeom is the point as geometry (SRID 4326), pt the same as geography.
-func nearFirst(w *where, ptGeom, pt, radius string, count countMode) string {
+//
+// With inBox (the point lies in utmBox, as in and around the city) the
+// candidates come from two KNN scans instead: the projects inside utmBox
+// by the planar distance in degrees on geom's index (about a third cheaper
+// than the sphere distance on geog's), bounded by degreeToSpheroid, and
+// the others (geom_utm IS NULL, usually none) as above.
+func nearFirst(w *where, ptGeom, pt, radius string, count countMode, inBox bool) string {
 	knnConds := w.conds
 	inReach := "true"
 	if radius != "" {
@@ -97,14 +115,31 @@ func nearFirst(w *where, ptGeom, pt, radius string, count countMode) string {
 		// least() skips a NULL.
 		bound = "least(" + radius + ", " + bound + ")"
 	}
-	// knn keeps geog so that hits tests only the candidates: given
-	// project p again, the planner would test everything in the radius's
-	// box through the index.
+	// knn keeps geog so that hits tests only the candidates, and the
+	// columns of the answer so that its rows need not be looked up again:
+	// given project p again, the planner would test everything in the
+	// radius's box through the index.
+	const cols = `p.id, p.title, p.kind, p.geom, p.kelurahan_code, p.forum_id, p.year, p.budget_rupiah,
+				p.status, p.start_date, p.finish_date, p.beneficiaries, p.description, p.version, p.geog`
+	scan := func(conds []string, dist, order string) string {
+		return `SELECT ` + cols + `, ` + dist + ` AS knn_dist
+			FROM project p` + (&where{conds: conds}).sql() + `
+			ORDER BY ` + order + ` LIMIT ` + n
+	}
+	and := func(c string) []string { return append(knnConds[:len(knnConds):len(knnConds)], c) }
+	var knn, proven string
+	if inBox {
+		knn = `knn_in AS (` + scan(and("p.geom_utm IS NOT NULL"), "p.geom <-> "+ptGeom, "p.geom <-> "+ptGeom) + `),
+		knn_far AS (` + scan(and("p.geom_utm IS NULL"), "p.geog <-> "+pt, "p.geog <-> "+pt) + `),
+		knn AS (SELECT * FROM knn_in UNION ALL SELECT * FROM knn_far),`
+		proven = `coalesce((SELECT count(*) < ` + n + ` OR max(knn_dist) * ` + degreeToSpheroid + ` - 2 > ` + bound + ` FROM knn_in), false)
+			AND coalesce((SELECT count(*) < ` + n + ` OR max(knn_dist) * ` + sphereToSpheroid + ` > ` + bound + ` FROM knn_far), false)`
+	} else {
+		knn = `knn AS (` + scan(knnConds, "p.geog <-> "+pt, "p.geog <-> "+pt) + `),`
+		proven = `coalesce((SELECT count(*) < ` + n + ` OR max(knn_dist) * ` + sphereToSpheroid + ` > ` + bound + ` FROM knn), false)`
+	}
 	return `WITH ` + with + `total AS (SELECT ` + total + ` AS n),
-		knn AS (
-			SELECT p.id, p.geog, p.geog <-> ` + pt + ` AS sphere
-			FROM project p` + (&where{conds: knnConds}).sql() + `
-			ORDER BY p.geog <-> ` + pt + ` LIMIT ` + n + `),
+		` + knn + `
 		hits AS (
 			SELECT h.id, h.dist FROM (
 				SELECT knn.id, knn.geog, ST_Distance(knn.geog, ` + pt + `) AS dist FROM knn OFFSET 0) h
@@ -113,12 +148,11 @@ func nearFirst(w *where, ptGeom, pt, radius string, count countMode) string {
 		page AS (
 			SELECT id, dist, true AS in_page FROM top
 			UNION ALL
-			SELECT id, 0::float8, false FROM (SELECT id FROM knn ORDER BY sphere LIMIT 1) nearest
+			SELECT id, 0::float8, false FROM (SELECT id FROM knn LIMIT 1) some_candidate
 			WHERE NOT EXISTS (SELECT FROM top))
 		SELECT ` + projectColumns + `, page.dist AS dist, page.in_page, (SELECT n FROM total) AS total,
-			coalesce((SELECT count(*) < ` + n + ` OR max(sphere) * ` + sphereToSpheroid + ` > ` + bound + `
-			          FROM knn), false) AS proven
-		FROM page JOIN project p ON p.id = page.id
+			` + proven + ` AS proven
+		FROM page JOIN knn p ON p.id = page.id
 		ORDER BY page.dist, p.id`
 }
 

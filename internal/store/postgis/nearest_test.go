@@ -157,6 +157,51 @@ func TestNearFirstExact(t *testing.T) {
 		}
 	})
 
+	// In utmBox the candidates come in degree order, and a degree of
+	// longitude at 7.5° S is 110.37 km, of latitude 110.59 km. Twenty
+	// projects lie 1000 m north of a point in the sea of the box, one
+	// 999.9 m east: nearest on the spheroid, yet 21st in degrees.
+	t.Run("DegreeOrderDiffers", func(t *testing.T) {
+		center := orb.Point{124.5, -7.5}
+		insert := func(id string, metres, azimuth float64) {
+			_, err := db.ExecContext(ctx, `INSERT INTO project (id, title, kind, geom, kelurahan_code, year,
+				budget_rupiah, status, beneficiaries) VALUES ($1, $1, 'SPORTS_FIELD',
+				ST_Project(ST_GeomFromWKB($2, 4326)::geography, $3, radians($4))::geometry, $5, 2020, 0, 'PLANNED', 0)`,
+				id, wkb.Value(center), metres, azimuth, ds.Kelurahans[0].Code)
+			if err != nil {
+				t.Fatal(err)
+			}
+		}
+		for i := range 20 {
+			insert(fmt.Sprintf("deg-n-%02d", i), 1000+float64(i)*0.05, 0)
+		}
+		insert("deg-east", 999.9, 90)
+		// The setting itself: east is last by geom <->, first by ST_Distance.
+		var byDegree, bySpheroid string
+		err := db.QueryRowContext(ctx, `SELECT
+			(SELECT id FROM project WHERE id LIKE 'deg-%' ORDER BY geom <-> ST_GeomFromWKB($1, 4326) DESC LIMIT 1),
+			(SELECT id FROM project WHERE id LIKE 'deg-%' ORDER BY ST_Distance(geog, ST_GeomFromWKB($1, 4326)::geography) LIMIT 1)`,
+			wkb.Value(center)).Scan(&byDegree, &bySpheroid)
+		if err != nil || byDegree != "deg-east" || bySpheroid != "deg-east" {
+			t.Fatalf("setting: last in degrees %q, first on the spheroid %q (%v); want deg-east for both", byDegree, bySpheroid, err)
+		}
+		hits, err := s.NearestProjects(ctx, center, 1, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(hits) != 1 || hits[0].Project.ID != "deg-east" {
+			t.Errorf("NearestProjects: %v, want deg-east", hits)
+		}
+		page, err := s.Projects(ctx, domain.ProjectFilter{Near: &domain.Near{Point: center, RadiusMeters: 999.95}},
+			domain.ProjectOrder{}, domain.Page{Limit: 1})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if page.TotalCount != 1 || len(page.Items) != 1 || page.Items[0].Project.ID != "deg-east" {
+			t.Errorf("Projects within 999.95 m: %+v, want only deg-east", page)
+		}
+	})
+
 	// The band of nearCountPlanar: for every project and every query point
 	// in utmBox, the spheroid distance d and the UTM 51S distance D must
 	// satisfy (D − 1)/1.005 ≤ d ≤ (D + 1)/0.995, which is what makes its

@@ -142,11 +142,11 @@ func (s *Store) projectsNearFirst(ctx context.Context, near domain.Near, p domai
 	var w where
 	ptGeom := w.geom(near.Point)
 	pt := ptGeom + "::geography"
-	count := spheroidCount
-	if utmBox.Contains(near.Point) {
+	count, inBox := spheroidCount, utmBox.Contains(near.Point)
+	if inBox {
 		count = planarCount
 	}
-	query := nearFirst(&w, ptGeom, pt, w.bind(near.RadiusMeters), count)
+	query := nearFirst(&w, ptGeom, pt, w.bind(near.RadiusMeters), count, inBox)
 	rows, total, err := s.selectNearFirst(ctx, query, w.args, p.Offset+p.Limit)
 	if err != nil {
 		return nil, 0, fmt.Errorf("postgis: projects: %w", err)
@@ -232,12 +232,13 @@ func (s *Store) NearestProjects(ctx context.Context, p orb.Point, limit int, kin
 		return nil, err
 	}
 	var w where
-	pt := w.geom(p) + "::geography"
+	ptGeom := w.geom(p)
+	pt := ptGeom + "::geography"
 	if len(kinds) > 0 {
 		w.and("p.kind = ANY(%s)", w.bind(textArray(kinds)))
 	}
-	// Two SQL texts, with and without kinds; both prepared.
-	rows, _, err := s.selectNearFirst(ctx, nearFirst(&w, "", pt, "", noCount), w.args, limit)
+	// Four SQL texts, with and without kinds, in utmBox or not; all prepared.
+	rows, _, err := s.selectNearFirst(ctx, nearFirst(&w, ptGeom, pt, "", noCount, utmBox.Contains(p)), w.args, limit)
 	if err != nil {
 		return nil, fmt.Errorf("postgis: nearest projects: %w", err)
 	}

@@ -35,6 +35,14 @@ func Seed(ctx context.Context, db *sql.DB, ds *dataset.Dataset) error {
 	if err := tx.Commit(); err != nil {
 		return fmt.Errorf("postgis: seed: %w", err)
 	}
+	// Fresh statistics for the planner and a fresh visibility map right
+	// after a bulk load, rather than once autovacuum has come by: the hot
+	// queries run on generic plans (see preparedStatements), made from the
+	// statistics there are when a connection first prepares them. VACUUM
+	// cannot run in the transaction.
+	if _, err := db.ExecContext(ctx, `VACUUM (ANALYZE) kecamatan, kelurahan, forum, forum_kelurahan, project, activity`); err != nil {
+		return fmt.Errorf("postgis: seed: vacuum: %w", err)
+	}
 	return nil
 }
 
