@@ -137,7 +137,7 @@ func (graphqlHTTP) Do(w http.ResponseWriter, r *http.Request, exec graphql.Graph
 // data and nothing else, is put together directly: data is already JSON
 // (gqlgen wrote it) and json.Marshal would only scan and copy it again.
 func writeResponse(w http.ResponseWriter, media string, resp *graphql.Response) {
-	if len(resp.Errors) > 0 || resp.Extensions != nil || resp.Label != "" || resp.Path != nil || resp.HasNext != nil {
+	if len(resp.Errors) > 0 || len(resp.Extensions) > 0 || resp.Label != "" || resp.Path != nil || resp.HasNext != nil {
 		writeJSON(w, media, http.StatusOK, resp)
 		return
 	}
