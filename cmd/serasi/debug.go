@@ -15,12 +15,12 @@ import (
 //
 //	go tool pprof 'http://127.0.0.1:6060/debug/pprof/profile?seconds=10'
 //
-// It returns a function that stops the listener.
-func serveDebug(ctx context.Context, addr string, logger *slog.Logger) (func(), error) {
+// It returns the address it listens on and a function that stops it.
+func serveDebug(ctx context.Context, addr string, logger *slog.Logger) (string, func(), error) {
 	var lc net.ListenConfig
 	ln, err := lc.Listen(ctx, "tcp", addr)
 	if err != nil {
-		return nil, fmt.Errorf("serve: debug listener: %w", err)
+		return "", nil, fmt.Errorf("serve: debug listener: %w", err)
 	}
 	mux := http.NewServeMux()
 	mux.HandleFunc("/debug/pprof/", pprof.Index)
@@ -31,5 +31,5 @@ func serveDebug(ctx context.Context, addr string, logger *slog.Logger) (func(), 
 	hs := &http.Server{Handler: mux, ReadHeaderTimeout: 5 * time.Second}
 	logger.Info("debug listener (pprof)", "addr", ln.Addr().String())
 	go func() { _ = hs.Serve(ln) }()
-	return func() { _ = hs.Close() }, nil
+	return ln.Addr().String(), func() { _ = hs.Close() }, nil
 }

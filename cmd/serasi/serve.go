@@ -43,9 +43,10 @@ type serveConfig struct {
 //
 //	serasi serve [--addr :8080] [--database-url URL] [--migrate]
 //	             [--data-dir DIR | --ephemeral] [--require-token-for-reads] [--projects FILE]
+//	             [--debug-addr 127.0.0.1:6060]
 //
 // Flags fall back to the environment: SERASI_ADDR, DATABASE_URL,
-// SERASI_DATA_DIR, SERASI_REQUIRE_TOKEN.
+// SERASI_DATA_DIR, SERASI_REQUIRE_TOKEN, SERASI_DEBUG_ADDR.
 func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	var c serveConfig
 	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
@@ -105,7 +106,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	logger.Info("store opened", "store", kind, "require_token_for_reads", c.http.RequireTokenForReads)
 
 	if c.debugAddr != "" {
-		stop, err := serveDebug(ctx, c.debugAddr, logger)
+		_, stop, err := serveDebug(ctx, c.debugAddr, logger)
 		if err != nil {
 			return err
 		}
