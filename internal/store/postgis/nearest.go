@@ -2,7 +2,10 @@ package postgis
 
 import (
 	"context"
+	"fmt"
+	"sync"
 
+	"github.com/jmoiron/sqlx"
 	"github.com/paulmach/orb"
 )
 
@@ -210,10 +213,48 @@ func nearCountPlanar(conds []string, pt, radius string) string {
 		+ (SELECT count(*) FROM project p` + (&where{conds: far}).sql() + `))`
 }
 
+// scanNearRows runs st and scans its rows (at most k + 1) into a slice
+// made to size; sqlx's Select grows one by reflection, a copy per doubling.
+func scanNearRows(ctx context.Context, st *sqlx.Stmt, k int, args []any) ([]nearRow, error) {
+	rows, err := st.QueryxContext(ctx, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := make([]nearRow, 0, k+1)
+	for rows.Next() {
+		out = append(out, nearRow{})
+		if err := rows.StructScan(&out[len(out)-1]); err != nil {
+			return nil, err
+		}
+	}
+	return out, rows.Err()
+}
+
 type nearRow struct {
 	projectRow
 	InPage bool `db:"in_page"`
 	Proven bool `db:"proven"`
+}
+
+// nearQueries holds nearFirst's texts by their shape. They are few (see
+// its callers) and fixed, but putting one together takes hundreds of
+// concatenations into some kilobytes: on every request that was a tenth of
+// a radius query's allocations in Go.
+var nearQueries sync.Map
+
+// nearFirstCached is nearFirst, with the text built once per shape; it
+// binds n and k in w all the same.
+func nearFirstCached(w *where, ptGeom, pt, radius string, count countMode, inBox bool) string {
+	key := fmt.Sprint(len(w.args), ptGeom, radius, int(count), inBox, w.conds)
+	if q, ok := nearQueries.Load(key); ok {
+		w.bind(0)
+		w.bind(0)
+		return q.(string)
+	}
+	q := nearFirst(w, ptGeom, pt, radius, count, inBox)
+	nearQueries.Store(key, q)
+	return q
 }
 
 // selectNearFirst runs a nearFirst query with args (the last two, n and k,
@@ -221,10 +262,14 @@ type nearRow struct {
 // It returns the first k rows in order and the total. The callers' SQL
 // texts are few and fixed (see preparedStatements), so they are prepared.
 func (s *Store) selectNearFirst(ctx context.Context, query string, args []any, k int) ([]projectRow, int, error) {
+	st, err := s.prepared.stmt(ctx, query)
+	if err != nil {
+		return nil, 0, err
+	}
 	for n := k + knnSlack; ; n *= 8 {
 		args[len(args)-2], args[len(args)-1] = n, k
-		var rows []nearRow
-		if err := s.selectPrepared(ctx, &rows, query, args...); err != nil {
+		rows, err := scanNearRows(ctx, st, k, args)
+		if err != nil {
 			return nil, 0, err
 		}
 		if len(rows) == 0 {

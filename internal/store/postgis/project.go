@@ -146,7 +146,7 @@ func (s *Store) projectsNearFirst(ctx context.Context, near domain.Near, p domai
 	if inBox {
 		count = planarCount
 	}
-	query := nearFirst(&w, ptGeom, pt, w.bind(near.RadiusMeters), count, inBox)
+	query := nearFirstCached(&w, ptGeom, pt, w.bind(near.RadiusMeters), count, inBox)
 	rows, total, err := s.selectNearFirst(ctx, query, w.args, p.Offset+p.Limit)
 	if err != nil {
 		return nil, 0, fmt.Errorf("postgis: projects: %w", err)
@@ -238,7 +238,7 @@ func (s *Store) NearestProjects(ctx context.Context, p orb.Point, limit int, kin
 		w.and("p.kind = ANY(%s)", w.bind(textArray(kinds)))
 	}
 	// Four SQL texts, with and without kinds, in utmBox or not; all prepared.
-	rows, _, err := s.selectNearFirst(ctx, nearFirst(&w, ptGeom, pt, "", noCount, utmBox.Contains(p)), w.args, limit)
+	rows, _, err := s.selectNearFirst(ctx, nearFirstCached(&w, ptGeom, pt, "", noCount, utmBox.Contains(p)), w.args, limit)
 	if err != nil {
 		return nil, fmt.Errorf("postgis: nearest projects: %w", err)
 	}

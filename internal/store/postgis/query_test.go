@@ -3,6 +3,8 @@ package postgis
 import (
 	"testing"
 	"time"
+
+	"github.com/paulmach/orb"
 )
 
 func TestDateBounds(t *testing.T) {
@@ -58,5 +60,40 @@ func TestWhereBindsValues(t *testing.T) {
 	}
 	if len(w.args) != 1 || w.args[0] != "x' OR '1'='1" {
 		t.Errorf("args = %q", w.args)
+	}
+}
+
+// nearFirstCached must give nearFirst's text and bind the same arguments,
+// on the first call of a shape and on later ones.
+func TestNearFirstCached(t *testing.T) {
+	build := func(cached bool, kinds bool, radius bool, p orb.Point) (string, int) {
+		var w where
+		ptGeom := w.geom(p)
+		pt := ptGeom + "::geography"
+		if kinds {
+			w.and("p.kind = ANY(%s)", w.bind([]string{"SPORTS_FIELD"}))
+		}
+		r, count := "", noCount
+		if radius {
+			r, count = w.bind(500.0), planarCount
+		}
+		f := nearFirst
+		if cached {
+			f = nearFirstCached
+		}
+		return f(&w, ptGeom, pt, r, count, utmBox.Contains(p)), len(w.args)
+	}
+	for _, kinds := range []bool{false, true} {
+		for _, radius := range []bool{false, true} {
+			for _, p := range []orb.Point{{122.6, -5.45}, {10, 50}} {
+				want, wantArgs := build(false, kinds, radius, p)
+				for range 2 {
+					got, gotArgs := build(true, kinds, radius, p)
+					if got != want || gotArgs != wantArgs {
+						t.Fatalf("kinds %v radius %v %v: cached text or arguments (%d, want %d) differ", kinds, radius, p, gotArgs, wantArgs)
+					}
+				}
+			}
+		}
 	}
 }
