@@ -246,7 +246,7 @@ var nearQueries sync.Map
 // nearFirstCached is nearFirst, with the text built once per shape; it
 // binds n and k in w all the same.
 func nearFirstCached(w *where, ptGeom, pt, radius string, count countMode, inBox bool) string {
-	key := fmt.Sprint(len(w.args), ptGeom, radius, int(count), inBox, w.conds)
+	key := fmt.Sprint(len(w.args), ptGeom, pt, radius, int(count), inBox, w.conds)
 	if q, ok := nearQueries.Load(key); ok {
 		w.bind(0)
 		w.bind(0)

@@ -136,8 +136,9 @@ func (s *Store) Projects(ctx context.Context, f domain.ProjectFilter, o domain.P
 
 // projectsNearFirst answers a radius search, nearest first, with nearFirst:
 // spheroid distances for a few KNN candidates instead of every project in
-// the radius. The count of those still takes an ST_DWithin per project in
-// the radius's box, but no distance.
+// the radius. The count decides most projects by their planar UTM copy
+// (nearCountPlanar) for a point in utmBox; elsewhere it takes an ST_DWithin
+// per project in the radius's box, but no distance.
 func (s *Store) projectsNearFirst(ctx context.Context, near domain.Near, p domain.Page) ([]projectRow, int, error) {
 	var w where
 	ptGeom := w.geom(near.Point)
