@@ -97,7 +97,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	logs := logging.New(stderr, 0)
 	defer logs.Close()
 	logger := logs.Logger
-	c.http.AccessLogger = logs.Access
+	c.http.AccessLog = logs.Access
 	st, kind, err := openStore(ctx, c)
 	if err != nil {
 		return err

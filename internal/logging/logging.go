@@ -24,10 +24,10 @@ type Loggers struct {
 	// buffered access-log lines before it, so the order on the writer is
 	// the order of logging and nothing but access lines can be lost.
 	Logger *slog.Logger
-	// Access buffers its records: a write(2) per request cost about a
+	// Access buffers its lines: a write(2) per request cost about a
 	// tenth of a kelurahanAt request's CPU (scripts/load/run). A crash
 	// loses at most the last FlushInterval of access lines.
-	Access *slog.Logger
+	Access *AccessLog
 
 	out *zapcore.BufferedWriteSyncer
 }
@@ -48,7 +48,7 @@ func New(w io.Writer, flushInterval time.Duration) *Loggers {
 	h := slog.NewJSONHandler(out, nil)
 	return &Loggers{
 		Logger: slog.New(flushing{h, out}),
-		Access: slog.New(h),
+		Access: NewAccessLog(out),
 		out:    out,
 	}
 }

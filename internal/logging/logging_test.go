@@ -36,20 +36,32 @@ func msgs(t *testing.T, out string) []string {
 		if line == "" {
 			continue
 		}
-		var rec struct{ Msg string }
+		var rec struct {
+			Msg       string
+			RequestID string `json:"request_id"`
+		}
 		if err := json.Unmarshal([]byte(line), &rec); err != nil {
 			t.Fatalf("not a JSON line: %q", line)
+		}
+		if rec.Msg == "http request" {
+			// An access line: named by its request id.
+			got = append(got, rec.RequestID)
+			continue
 		}
 		got = append(got, rec.Msg)
 	}
 	return got
 }
 
+func access(l *logging.Loggers, id string) {
+	l.Access.Log(logging.Request{ID: id, Method: "GET", Path: "/", Status: 200})
+}
+
 func TestAccessBufferedOthersImmediate(t *testing.T) {
 	var out syncBuffer
 	l := logging.New(&out, time.Hour) // no timed flush during the test
-	l.Access.Info("a1")
-	l.Access.Info("a2")
+	access(l, "a1")
+	access(l, "a2")
 	if s := out.String(); s != "" {
 		t.Fatalf("access lines were written before a flush: %q", s)
 	}
@@ -57,7 +69,7 @@ func TestAccessBufferedOthersImmediate(t *testing.T) {
 	if got := msgs(t, out.String()); strings.Join(got, ",") != "a1,a2,listening" {
 		t.Fatalf("after a plain record: %v, want the buffered access lines first, in order", got)
 	}
-	l.Access.Info("a3")
+	access(l, "a3")
 	if err := l.Close(); err != nil {
 		t.Fatal(err)
 	}
@@ -70,7 +82,7 @@ func TestAccessFlushedByInterval(t *testing.T) {
 	var out syncBuffer
 	l := logging.New(&out, 10*time.Millisecond)
 	defer l.Close()
-	l.Access.Info("a1")
+	access(l, "a1")
 	deadline := time.Now().Add(5 * time.Second)
 	for out.String() == "" {
 		if time.Now().After(deadline) {

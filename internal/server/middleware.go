@@ -10,6 +10,8 @@ import (
 	"strconv"
 	"sync/atomic"
 	"time"
+
+	"github.com/serasi/serasi/internal/logging"
 )
 
 type requestIDKey struct{}
@@ -122,8 +124,27 @@ func (s *statusRecorder) Write(b []byte) (int, error) {
 // Unwrap lets http.ResponseController reach the underlying writer.
 func (s *statusRecorder) Unwrap() http.ResponseWriter { return s.ResponseWriter }
 
+// accessLogger takes the access log's lines: a logging.AccessLog, or
+// slogAccess when the server was given none.
+type accessLogger interface{ Log(logging.Request) }
+
+// slogAccess writes access lines as slog records.
+type slogAccess struct{ logger *slog.Logger }
+
+func (s slogAccess) Log(r logging.Request) {
+	s.logger.LogAttrs(context.Background(), slog.LevelInfo, "http request",
+		slog.String("request_id", r.ID),
+		slog.String("method", r.Method),
+		slog.String("path", r.Path),
+		slog.Int("status", r.Status),
+		slog.Int("bytes", r.Bytes),
+		slog.Duration("duration", r.Duration),
+		slog.String("remote", r.Remote),
+	)
+}
+
 // accessLog logs one line per request.
-func accessLog(logger *slog.Logger, next http.Handler) http.Handler {
+func accessLog(log accessLogger, next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		start := time.Now()
 		rec := &statusRecorder{ResponseWriter: w}
@@ -131,14 +152,15 @@ func accessLog(logger *slog.Logger, next http.Handler) http.Handler {
 		if rec.status == 0 {
 			rec.status = http.StatusOK
 		}
-		logger.LogAttrs(r.Context(), slog.LevelInfo, "http request",
-			slog.String("method", r.Method),
-			slog.String("path", r.URL.Path),
-			slog.Int("status", rec.status),
-			slog.Int("bytes", rec.bytes),
-			slog.Duration("duration", time.Since(start)),
-			slog.String("remote", r.RemoteAddr),
-		)
+		log.Log(logging.Request{
+			ID:       RequestID(r.Context()),
+			Method:   r.Method,
+			Path:     r.URL.Path,
+			Status:   rec.status,
+			Bytes:    rec.bytes,
+			Duration: time.Since(start),
+			Remote:   r.RemoteAddr,
+		})
 	})
 }
 

@@ -15,6 +15,7 @@ import (
 	"github.com/serasi/serasi/graph"
 	"github.com/serasi/serasi/graph/loaders"
 	"github.com/serasi/serasi/internal/layers"
+	"github.com/serasi/serasi/internal/logging"
 	"github.com/serasi/serasi/internal/ogcapi"
 	"github.com/serasi/serasi/internal/store"
 	"github.com/serasi/serasi/internal/tiles"
@@ -47,10 +48,9 @@ type Config struct {
 	// tiles, OGC API) need a valid bearer token, of any role; by default
 	// reads are public and only writes need one.
 	RequireTokenForReads bool
-	// AccessLogger receives the access log, a line per request; nil sends
-	// it to the logger given to New. serve hands a buffered one here
-	// (internal/logging).
-	AccessLogger *slog.Logger
+	// AccessLog receives the access log, a line per request; nil sends
+	// it to the logger given to New. serve hands a buffered one here.
+	AccessLog *logging.AccessLog
 }
 
 // Defaults.
@@ -97,7 +97,7 @@ type Server struct {
 	// it takes the mutations and authenticates tokens.
 	writer  store.Writer
 	logger  *slog.Logger
-	access  *slog.Logger
+	access  accessLogger
 	handler http.Handler
 	// tiles is kept so that the write path can invalidate its cache.
 	tiles *tiles.Server
@@ -117,9 +117,9 @@ func New(cfg Config, st store.Store, logger *slog.Logger) *Server {
 		store:  st,
 		logger: slog.New(requestIDHandler{logger.Handler()}),
 	}
-	s.access = s.logger
-	if cfg.AccessLogger != nil {
-		s.access = slog.New(requestIDHandler{cfg.AccessLogger.Handler()})
+	s.access = slogAccess{logger}
+	if cfg.AccessLog != nil {
+		s.access = cfg.AccessLog
 	}
 	s.writer, _ = st.(store.Writer)
 	s.tiles = tiles.New(st, tiles.Options{Logger: s.logger})
