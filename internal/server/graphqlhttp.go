@@ -164,6 +164,13 @@ type errorsOnly struct {
 // application/json, and application/json for a missing header or a
 // wildcard, as legacy clients expect.
 func negotiate(accept string) (string, bool) {
+	// The common single types first: parsing allocates a map per part.
+	switch accept {
+	case mediaGraphQLResponse:
+		return mediaGraphQLResponse, true
+	case mediaJSON, "*/*":
+		return mediaJSON, true
+	}
 	if strings.TrimSpace(accept) == "" {
 		return mediaJSON, true
 	}
@@ -178,6 +185,9 @@ func negotiate(accept string) (string, bool) {
 			if q, err = strconv.ParseFloat(s, 64); err != nil {
 				continue
 			}
+		}
+		if q <= 0 { // q=0: "not acceptable" (RFC 9110, 12.4.2)
+			continue
 		}
 		var cand string
 		switch mt {
@@ -202,15 +212,19 @@ func readPOST(r *http.Request) (*graphql.RawParams, error) {
 	if ct == "" {
 		return nil, &requestError{http.StatusUnsupportedMediaType, "the Content-Type header must be " + mediaJSON}
 	}
-	mt, ctParams, err := mime.ParseMediaType(ct)
-	if err != nil || mt != mediaJSON {
-		return nil, &requestError{http.StatusUnsupportedMediaType, "the Content-Type must be " + mediaJSON}
-	}
-	if cs, ok := ctParams["charset"]; ok && !strings.EqualFold(cs, "utf-8") {
-		return nil, &requestError{http.StatusUnsupportedMediaType, "the request body must be UTF-8"}
+	// What nearly every client sends is recognised without parsing (the
+	// parser allocates a map of parameters).
+	if ct != mediaJSON && !strings.EqualFold(ct, "application/json; charset=utf-8") {
+		mt, ctParams, err := mime.ParseMediaType(ct)
+		if err != nil || mt != mediaJSON {
+			return nil, &requestError{http.StatusUnsupportedMediaType, "the Content-Type must be " + mediaJSON}
+		}
+		if cs, ok := ctParams["charset"]; ok && !strings.EqualFold(cs, "utf-8") {
+			return nil, &requestError{http.StatusUnsupportedMediaType, "the request body must be UTF-8"}
+		}
 	}
 
-	body, err := io.ReadAll(r.Body)
+	body, err := readBody(r)
 	if err != nil {
 		var tooLarge *http.MaxBytesError
 		if errors.As(err, &tooLarge) {
@@ -336,6 +350,34 @@ func rawParams(query, opName, vars, exts any) (*graphql.RawParams, error) {
 
 // decodeJSON decodes exactly one JSON value, keeping numbers as
 // json.Number so that gqlgen can tell Int from Float.
+// readBody reads the whole body, into a buffer of the announced size when
+// there is one (io.ReadAll starts at 512 bytes, three times a typical
+// query's body). The body's reader (http.MaxBytesReader) enforces the
+// size limit either way.
+func readBody(r *http.Request) ([]byte, error) {
+	n := r.ContentLength
+	if n <= 0 || n > 64<<10 {
+		return io.ReadAll(r.Body)
+	}
+	buf := make([]byte, n, n+1)
+	if _, err := io.ReadFull(r.Body, buf); err != nil {
+		return nil, err
+	}
+	// net/http stops at Content-Length; another reader may have more.
+	m, err := io.ReadFull(r.Body, buf[n:n+1])
+	switch {
+	case err == io.EOF:
+		return buf, nil
+	case err != nil:
+		return nil, err
+	}
+	rest, err := io.ReadAll(r.Body)
+	if err != nil {
+		return nil, err
+	}
+	return append(buf[:n+int64(m)], rest...), nil
+}
+
 func decodeJSON(data []byte, v any) error {
 	dec := gojson.NewDecoder(bytes.NewReader(data))
 	dec.UseNumber()
