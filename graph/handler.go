@@ -48,7 +48,8 @@ func NewServer(r *Resolver, logger *slog.Logger, opts Options) *handler.Server {
 	if opts.MaxComplexity <= 0 {
 		opts.MaxComplexity = DefaultMaxComplexity
 	}
-	srv := handler.New(NewExecutableSchema(Config{Resolvers: r, Complexity: complexity()}))
+	costs := complexity()
+	srv := handler.New(NewExecutableSchema(Config{Resolvers: r, Complexity: costs}))
 	srv.SetErrorPresenter(ErrorPresenter(logger))
 	srv.SetRecoverFunc(RecoverFunc)
 	srv.SetQueryCache(lru.New[*ast.QueryDocument](queryCacheSize))
@@ -58,6 +59,6 @@ func NewServer(r *Resolver, logger *slog.Logger, opts Options) *handler.Server {
 	srv.Use(extension.AutomaticPersistedQuery{Cache: lru.New[string](persistedQueryCacheSize)})
 	srv.Use(DepthLimit{Max: opts.MaxDepth})
 	srv.Use(Authorization{})
-	srv.Use(extension.FixedComplexityLimit(opts.MaxComplexity))
+	srv.Use(NewComplexityLimit(opts.MaxComplexity, costs))
 	return srv
 }

@@ -98,6 +98,22 @@ func TestQueryLimits(t *testing.T) {
 	}
 }
 
+// The same document is refused or admitted by the page size its variables
+// ask for, in any order: a remembered cost must not leak between requests.
+func TestComplexityFollowsVariables(t *testing.T) {
+	h := server.New(server.Config{}, newMemory(t), nil)
+	q := `query($n: Int) { kelurahans { projects(first: $n) { edges { node { id title geometry } } } } }`
+	for _, tc := range []struct {
+		n        int
+		wantCode string
+	}{{1, ""}, {500, "COMPLEXITY_LIMIT_EXCEEDED"}, {1, ""}, {500, "COMPLEXITY_LIMIT_EXCEEDED"}} {
+		_, res := post(t, h, map[string]any{"query": q, "variables": map[string]any{"n": tc.n}})
+		if got := errorCode(res); got != tc.wantCode {
+			t.Fatalf("first: %d: error code %q, want %q (%+v)", tc.n, got, tc.wantCode, res.Errors)
+		}
+	}
+}
+
 func TestIntrospectionSwitch(t *testing.T) {
 	q := map[string]any{"query": `{ __schema { queryType { name } } }`}
 	_, on := post(t, server.New(server.Config{}, newMemory(t), nil), q)
