@@ -348,8 +348,6 @@ func rawParams(query, opName, vars, exts any) (*graphql.RawParams, error) {
 	return p, nil
 }
 
-// decodeJSON decodes exactly one JSON value, keeping numbers as
-// json.Number so that gqlgen can tell Int from Float.
 // readBody reads the whole body, into a buffer of the announced size when
 // there is one (io.ReadAll starts at 512 bytes, three times a typical
 // query's body). The body's reader (http.MaxBytesReader) enforces the
@@ -378,6 +376,8 @@ func readBody(r *http.Request) ([]byte, error) {
 	return append(buf[:n+int64(m)], rest...), nil
 }
 
+// decodeJSON decodes exactly one JSON value, keeping numbers as
+// json.Number so that gqlgen can tell Int from Float.
 func decodeJSON(data []byte, v any) error {
 	dec := gojson.NewDecoder(bytes.NewReader(data))
 	dec.UseNumber()
