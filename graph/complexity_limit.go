@@ -113,16 +113,17 @@ func (c *ComplexityLimit) cost(ctx context.Context, oc *graphql.OperationContext
 	if op == nil {
 		return 0
 	}
-	if cost, ok := c.cache.Get(op); ok && cost >= 0 {
-		return cost
-	} else if ok {
-		return gqlcomplexity.Calculate(ctx, c.es, op, oc.Variables)
+	remembered, known := c.cache.Get(op)
+	if known && remembered >= 0 {
+		return remembered
 	}
 	cost := gqlcomplexity.Calculate(ctx, c.es, op, oc.Variables)
-	if c.variesWithVariables(op.SelectionSet, map[*ast.FragmentDefinition]bool{}) {
-		c.cache.Add(op, -1)
-	} else {
-		c.cache.Add(op, cost)
+	if !known {
+		remembered = cost
+		if c.variesWithVariables(op.SelectionSet, map[*ast.FragmentDefinition]bool{}) {
+			remembered = -1
+		}
+		c.cache.Add(op, remembered)
 	}
 	return cost
 }
