@@ -120,7 +120,7 @@ func (s *Store) CreateForum(ctx context.Context, actor domain.Actor, in domain.F
 		return domain.Forum{}, err
 	}
 	f.Version = 1
-	if err := s.saveForum(ctx, d, actor, domain.OpCreate, nil, f); err != nil {
+	if err := s.commitAudited(ctx, d, d.withForum(cloneForum(f)), actor, domain.OpCreate, domain.RecordForum, forumsBucket, f.ID, nil, f); err != nil {
 		return domain.Forum{}, err
 	}
 	return f, nil
@@ -145,7 +145,7 @@ func (s *Store) UpdateForum(ctx context.Context, actor domain.Actor, id string, 
 		return domain.Forum{}, err
 	}
 	f.ID, f.Version = id, old.Version+1
-	if err := s.saveForum(ctx, d, actor, domain.OpUpdate, &old, f); err != nil {
+	if err := s.commitAudited(ctx, d, d.withForum(cloneForum(f)), actor, domain.OpUpdate, domain.RecordForum, forumsBucket, id, old, f); err != nil {
 		return domain.Forum{}, err
 	}
 	return f, nil
@@ -164,23 +164,10 @@ func (s *Store) ArchiveForum(ctx context.Context, actor domain.Actor, id string,
 	}
 	f := cloneForum(old)
 	f.Status, f.Version = domain.ForumInactive, old.Version+1
-	if err := s.saveForum(ctx, d, actor, domain.OpArchive, &old, f); err != nil {
+	if err := s.commitAudited(ctx, d, d.withForum(cloneForum(f)), actor, domain.OpArchive, domain.RecordForum, forumsBucket, id, old, f); err != nil {
 		return domain.Forum{}, err
 	}
 	return f, nil
-}
-
-func (s *Store) saveForum(ctx context.Context, d *data, actor domain.Actor, op domain.AuditOperation, old *domain.Forum, f domain.Forum) error {
-	var before any
-	if old != nil {
-		before = *old
-	}
-	e, err := store.NewAuditEntry(actor, op, domain.RecordForum, f.ID, before, f)
-	if err != nil {
-		return err
-	}
-	stored := cloneForum(f)
-	return s.commit(ctx, d, d.withForum(stored), e, put{forumsBucket, f.ID, e.After})
 }
 
 // CreateProject adds a project; see store.Writer.
@@ -198,7 +185,7 @@ func (s *Store) CreateProject(ctx context.Context, actor domain.Actor, in domain
 		return domain.Project{}, err
 	}
 	p.Version = 1
-	if err := s.saveProject(ctx, d, actor, domain.OpCreate, nil, p); err != nil {
+	if err := s.commitAudited(ctx, d, d.withProject(p), actor, domain.OpCreate, domain.RecordProject, projectsBucket, p.ID, nil, p); err != nil {
 		return domain.Project{}, err
 	}
 	return cloneProject(p), nil
@@ -223,7 +210,7 @@ func (s *Store) UpdateProject(ctx context.Context, actor domain.Actor, id string
 		return domain.Project{}, err
 	}
 	p.ID, p.Version = id, old.Version+1
-	if err := s.saveProject(ctx, d, actor, domain.OpUpdate, &old, p); err != nil {
+	if err := s.commitAudited(ctx, d, d.withProject(p), actor, domain.OpUpdate, domain.RecordProject, projectsBucket, id, old, p); err != nil {
 		return domain.Project{}, err
 	}
 	return cloneProject(p), nil
@@ -240,26 +227,10 @@ func (s *Store) DeleteProject(ctx context.Context, actor domain.Actor, id string
 	if err != nil {
 		return domain.Project{}, err
 	}
-	e, err := store.NewAuditEntry(actor, domain.OpDelete, domain.RecordProject, id, old, nil)
-	if err != nil {
-		return domain.Project{}, err
-	}
-	if err := s.commit(ctx, d, d.withoutProject(id), e, put{projectsBucket, id, nil}); err != nil {
+	if err := s.commitAudited(ctx, d, d.withoutProject(id), actor, domain.OpDelete, domain.RecordProject, projectsBucket, id, old, nil); err != nil {
 		return domain.Project{}, err
 	}
 	return cloneProject(old), nil
-}
-
-func (s *Store) saveProject(ctx context.Context, d *data, actor domain.Actor, op domain.AuditOperation, old *domain.Project, p domain.Project) error {
-	var before any
-	if old != nil {
-		before = *old
-	}
-	e, err := store.NewAuditEntry(actor, op, domain.RecordProject, p.ID, before, p)
-	if err != nil {
-		return err
-	}
-	return s.commit(ctx, d, d.withProject(p), e, put{projectsBucket, p.ID, e.After})
 }
 
 // CreateActivity records an activity; see store.Writer.
@@ -277,7 +248,7 @@ func (s *Store) CreateActivity(ctx context.Context, actor domain.Actor, in domai
 		return domain.Activity{}, err
 	}
 	a.Version = 1
-	if err := s.saveActivity(ctx, d, actor, domain.OpCreate, nil, a); err != nil {
+	if err := s.commitAudited(ctx, d, d.withActivity(cloneActivity(a)), actor, domain.OpCreate, domain.RecordActivity, activitiesBucket, a.ID, nil, a); err != nil {
 		return domain.Activity{}, err
 	}
 	return cloneActivity(a), nil
@@ -302,7 +273,7 @@ func (s *Store) UpdateActivity(ctx context.Context, actor domain.Actor, id strin
 		return domain.Activity{}, err
 	}
 	a.ID, a.Version = id, old.Version+1
-	if err := s.saveActivity(ctx, d, actor, domain.OpUpdate, &old, a); err != nil {
+	if err := s.commitAudited(ctx, d, d.withActivity(cloneActivity(a)), actor, domain.OpUpdate, domain.RecordActivity, activitiesBucket, id, old, a); err != nil {
 		return domain.Activity{}, err
 	}
 	return cloneActivity(a), nil
@@ -319,26 +290,22 @@ func (s *Store) DeleteActivity(ctx context.Context, actor domain.Actor, id strin
 	if err != nil {
 		return domain.Activity{}, err
 	}
-	e, err := store.NewAuditEntry(actor, domain.OpDelete, domain.RecordActivity, id, old, nil)
-	if err != nil {
-		return domain.Activity{}, err
-	}
-	if err := s.commit(ctx, d, d.withoutActivity(id), e, put{activitiesBucket, id, nil}); err != nil {
+	if err := s.commitAudited(ctx, d, d.withoutActivity(id), actor, domain.OpDelete, domain.RecordActivity, activitiesBucket, id, old, nil); err != nil {
 		return domain.Activity{}, err
 	}
 	return cloneActivity(old), nil
 }
 
-func (s *Store) saveActivity(ctx context.Context, d *data, actor domain.Actor, op domain.AuditOperation, old *domain.Activity, a domain.Activity) error {
-	var before any
-	if old != nil {
-		before = *old
-	}
-	e, err := store.NewAuditEntry(actor, op, domain.RecordActivity, a.ID, before, a)
+// commitAudited commits next, the snapshot after a change to record id,
+// with the change's audit entry (before and after: the record's values, nil
+// for none) and the record's JSON stored in bucket (none: deleted).
+func (s *Store) commitAudited(ctx context.Context, d, next *data, actor domain.Actor, op domain.AuditOperation,
+	rt domain.RecordType, bucket []byte, id string, before, after any) error {
+	e, err := store.NewAuditEntry(actor, op, rt, id, before, after)
 	if err != nil {
 		return err
 	}
-	return s.commit(ctx, d, d.withActivity(cloneActivity(a)), e, put{activitiesBucket, a.ID, e.After})
+	return s.commit(ctx, d, next, e, put{bucket, id, e.After})
 }
 
 // current returns the record id at the version the caller read:
