@@ -24,10 +24,10 @@ var hostile = []struct {
 	code  string
 	bound time.Duration
 }{
-	{"20,000 repeated __typename", func() []byte { return query("{" + strings.Repeat(" __typename", 20_000) + " }", nil) }, "QUERY_TOO_COMPLEX", time.Second},
-	{"500 repeated __typename (the limit)", func() []byte { return query("{" + strings.Repeat(" __typename", 500) + " }", nil) }, "", 2 * time.Second},
+	{"20,000 repeated __typename", func() []byte { return query("{"+strings.Repeat(" __typename", 20_000)+" }", nil) }, "QUERY_TOO_COMPLEX", time.Second},
+	{"500 repeated __typename (the limit)", func() []byte { return query("{"+strings.Repeat(" __typename", 500)+" }", nil) }, "", 2 * time.Second},
 	{"1 MiB of __typename", func() []byte { return query("{"+strings.Repeat(" __typename", 95_000)+" }", nil) }, "QUERY_TOO_COMPLEX", time.Second},
-	{"501 repeated __typename", func() []byte { return query("{" + strings.Repeat(" __typename", 501) + " }", nil) }, "QUERY_TOO_COMPLEX", time.Second},
+	{"501 repeated __typename", func() []byte { return query("{"+strings.Repeat(" __typename", 501)+" }", nil) }, "QUERY_TOO_COMPLEX", time.Second},
 	{"kelurahans with 499 repeated names", func() []byte {
 		return query("{ kelurahans {"+strings.Repeat(" name", 499)+" } }", nil)
 	}, "", 2 * time.Second},
