@@ -14,6 +14,7 @@ import (
 	"github.com/serasi/serasi/geodata"
 	"github.com/serasi/serasi/graph"
 	"github.com/serasi/serasi/internal/dataset"
+	"github.com/serasi/serasi/internal/httpx"
 	"github.com/serasi/serasi/internal/logging"
 	"github.com/serasi/serasi/internal/server"
 	"github.com/serasi/serasi/internal/store"
@@ -43,10 +44,10 @@ type serveConfig struct {
 //
 //	serasi serve [--addr :8080] [--database-url URL] [--migrate]
 //	             [--data-dir DIR | --ephemeral] [--require-token-for-reads] [--projects FILE]
-//	             [--debug-addr 127.0.0.1:6060]
+//	             [--debug-addr 127.0.0.1:6060] [--cors-origins https://a.example,https://b.example]
 //
 // Flags fall back to the environment: SERASI_ADDR, DATABASE_URL,
-// SERASI_DATA_DIR, SERASI_REQUIRE_TOKEN, SERASI_DEBUG_ADDR.
+// SERASI_DATA_DIR, SERASI_REQUIRE_TOKEN, SERASI_DEBUG_ADDR, SERASI_CORS_ORIGINS.
 func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	var c serveConfig
 	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
@@ -68,6 +69,11 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	fs.StringVar(&c.dataDir, "data-dir", envOr("SERASI_DATA_DIR", DefaultDataDir),
 		"embedded store: the directory its writes are kept in, created if missing (env SERASI_DATA_DIR); \"\" is --ephemeral")
 	fs.BoolVar(&c.ephemeral, "ephemeral", false, "embedded store: keep writes in memory only, lost at exit")
+	fs.IntVar(&c.http.GraphQL.MaxTokens, "max-tokens", graph.DefaultMaxTokens, "most lexical tokens a GraphQL document may have")
+	fs.IntVar(&c.http.GraphQL.MaxFields, "max-fields", graph.DefaultMaxFields, "most fields a GraphQL document may select, fragments counted each time they are spread")
+	corsOrigins := fs.String("cors-origins", os.Getenv("SERASI_CORS_ORIGINS"),
+		"comma-separated origins (scheme://host[:port]) whose pages may send tokens, or * for any (env SERASI_CORS_ORIGINS); any origin may read without one")
+	fs.DurationVar(&c.http.CORS.MaxAge, "cors-max-age", httpx.DefaultCORSMaxAge, "how long browsers may keep a CORS preflight answer")
 	fs.StringVar(&c.debugAddr, "debug-addr", os.Getenv("SERASI_DEBUG_ADDR"),
 		"serve Go's pprof profiles on this separate address, e.g. 127.0.0.1:6060 (env SERASI_DEBUG_ADDR); empty: off")
 	requireToken, err := envBool("SERASI_REQUIRE_TOKEN")
@@ -81,6 +87,9 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	}
 	if c.dataDir == "" {
 		c.ephemeral = true
+	}
+	if c.http.CORS.Origins, err = httpx.ParseOrigins(*corsOrigins); err != nil {
+		return fmt.Errorf("serve: --cors-origins: %w", err)
 	}
 	if fs.NArg() > 0 {
 		return fmt.Errorf("serve: unexpected arguments %q", fs.Args())

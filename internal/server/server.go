@@ -14,6 +14,7 @@ import (
 
 	"github.com/serasi/serasi/graph"
 	"github.com/serasi/serasi/graph/loaders"
+	"github.com/serasi/serasi/internal/httpx"
 	"github.com/serasi/serasi/internal/layers"
 	"github.com/serasi/serasi/internal/logging"
 	"github.com/serasi/serasi/internal/ogcapi"
@@ -51,6 +52,9 @@ type Config struct {
 	// AccessLog receives the access log, a line per request; nil sends
 	// it to the logger given to New. serve hands a buffered one here.
 	AccessLog *logging.AccessLog
+	// CORS says which other origins may send tokens; any origin may read
+	// (see httpx.CORS).
+	CORS httpx.CORSOptions
 }
 
 // Defaults.
@@ -155,6 +159,9 @@ func (s *Server) routes() http.Handler {
 	mux.Handle("/ogcapi/", ogc)
 
 	var h http.Handler = mux
+	// Around the mux, which would answer a preflight (OPTIONS) with 405,
+	// and outside authentication: a preflight carries no token.
+	h = httpx.CORS(s.cfg.CORS)(h)
 	h = limitBody(s.cfg.MaxBodyBytes, h)
 	h = recoverPanics(s.logger, h)
 	h = accessLog(s.access, h)
