@@ -8,8 +8,8 @@ import (
 	"net/http/httptest"
 	"net/url"
 	"strings"
-	"time"
 	"testing"
+	"time"
 
 	"github.com/chromedp/chromedp"
 
