@@ -174,15 +174,20 @@ func cliToken(t *testing.T, bin, dir, role string) string {
 type served struct {
 	cmd *exec.Cmd
 	url string
+	// logs returns what the process wrote to stderr so far; all of it
+	// once stderrDone is closed (wait for it before cmd.Wait, which closes
+	// the pipe).
+	logs       func() string
+	stderrDone <-chan struct{}
 }
 
 var listening = regexp.MustCompile(`"msg":"listening","addr":"([^"]+)"`)
 
 // startServe runs `serasi serve` on dir and a free port, and waits until it
 // is ready.
-func startServe(t *testing.T, bin, dir string) *served {
+func startServe(t *testing.T, bin, dir string, flags ...string) *served {
 	t.Helper()
-	cmd := exec.Command(bin, "serve", "--data-dir", dir, "--addr", "127.0.0.1:0")
+	cmd := exec.Command(bin, append([]string{"serve", "--data-dir", dir, "--addr", "127.0.0.1:0"}, flags...)...)
 	cmd.Env = append(os.Environ(), "DATABASE_URL=")
 	stderr, err := cmd.StderrPipe()
 	if err != nil {
@@ -196,8 +201,16 @@ func startServe(t *testing.T, bin, dir string) *served {
 	addr := make(chan string, 1)
 	var log bytes.Buffer
 	var logMu sync.Mutex
+	logs := func() string {
+		logMu.Lock()
+		defer logMu.Unlock()
+		return log.String()
+	}
+	stderrDone := make(chan struct{})
 	go func() {
+		defer close(stderrDone)
 		sc := bufio.NewScanner(stderr)
+		sc.Buffer(make([]byte, 64<<10), 1<<20)
 		for sc.Scan() {
 			logMu.Lock()
 			log.WriteString(sc.Text() + "\n")
@@ -210,7 +223,7 @@ func startServe(t *testing.T, bin, dir string) *served {
 	}()
 	select {
 	case a := <-addr:
-		return &served{cmd: cmd, url: "http://" + a}
+		return &served{cmd: cmd, url: "http://" + a, logs: logs, stderrDone: stderrDone}
 	case <-time.After(30 * time.Second):
 		_ = cmd.Process.Kill()
 		logMu.Lock()

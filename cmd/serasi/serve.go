@@ -59,6 +59,10 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	fs.IntVar(&c.http.GraphQL.MaxComplexity, "max-complexity", graph.DefaultMaxComplexity, "highest cost a query may have (see graph/complexity.go)")
 	fs.BoolVar(&c.http.GraphQL.DisableIntrospection, "no-introspection", false, "turn off GraphQL introspection")
 	fs.DurationVar(&c.http.RequestTimeout, "request-timeout", server.DefaultRequestTimeout, "deadline of each request")
+	fs.DurationVar(&c.http.ShutdownTimeout, "shutdown-timeout", server.DefaultShutdownTimeout,
+		"on SIGTERM, how long requests in flight may finish before the server gives up on them (and exits non-zero)")
+	fs.DurationVar(&c.http.ShutdownDelay, "shutdown-delay", 0,
+		"on SIGTERM, keep serving this long with /readyz answering 503 before closing the listener (for a load balancer to notice)")
 	fs.IntVar(&c.pg.MaxOpenConns, "db-max-open", 0, "PostGIS pool size (default 2 × CPUs)")
 	fs.IntVar(&c.pg.MaxIdleConns, "db-max-idle", 0, "idle PostGIS connections kept (default the pool size)")
 	fs.DurationVar(&c.pg.StatementTimeout, "db-statement-timeout", 10*time.Second, "PostGIS statement timeout (0: none)")

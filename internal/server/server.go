@@ -10,6 +10,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"sync/atomic"
 	"time"
 
 	"github.com/serasi/serasi/graph"
@@ -33,8 +34,13 @@ type Config struct {
 	WriteTimeout      time.Duration
 	IdleTimeout       time.Duration
 	// ShutdownTimeout is how long in-flight requests may finish after the
-	// run context is cancelled.
+	// run context is cancelled (and ShutdownDelay has passed).
 	ShutdownTimeout time.Duration
+	// ShutdownDelay is how long the server keeps serving after the run
+	// context is cancelled, with /readyz answering 503, so that a load
+	// balancer takes it out of rotation before it stops accepting; 0
+	// stops accepting at once.
+	ShutdownDelay time.Duration
 	// ReadyTimeout bounds the store ping of /readyz.
 	ReadyTimeout time.Duration
 	// MaxBodyBytes limits request bodies; larger ones get 413.
@@ -105,6 +111,8 @@ type Server struct {
 	handler http.Handler
 	// tiles is kept so that the write path can invalidate its cache.
 	tiles *tiles.Server
+	// draining is set once shutdown began: /readyz answers 503.
+	draining atomic.Bool
 }
 
 // New builds the server over st. When st is also a store.Writer (both
@@ -188,6 +196,10 @@ func (s *Server) healthz(w http.ResponseWriter, r *http.Request) {
 // readyz says whether the store answers within ReadyTimeout; 503 takes
 // the instance out of a load balancer until it does.
 func (s *Server) readyz(w http.ResponseWriter, r *http.Request) {
+	if s.draining.Load() {
+		writeText(w, http.StatusServiceUnavailable, "shutting down\n")
+		return
+	}
 	ctx, cancel := context.WithTimeout(r.Context(), s.cfg.ReadyTimeout)
 	defer cancel()
 	if err := s.store.Ping(ctx); err != nil {
@@ -239,6 +251,15 @@ func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
 	case err := <-errc:
 		return fmt.Errorf("server: %w", err)
 	case <-ctx.Done():
+	}
+	s.draining.Store(true)
+	if s.cfg.ShutdownDelay > 0 {
+		s.logger.Info("draining: /readyz answers 503", "delay", s.cfg.ShutdownDelay.String())
+		select {
+		case err := <-errc:
+			return fmt.Errorf("server: %w", err)
+		case <-time.After(s.cfg.ShutdownDelay):
+		}
 	}
 	s.logger.Info("shutting down", "timeout", s.cfg.ShutdownTimeout.String())
 	shutdownCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), s.cfg.ShutdownTimeout)
