@@ -10,7 +10,7 @@ import (
 )
 
 func TestServeDebug(t *testing.T) {
-	addr, stop, err := serveDebug(context.Background(), "127.0.0.1:0", slog.New(slog.DiscardHandler))
+	addr, stop, err := serveDebug(context.Background(), "127.0.0.1:0", nil, slog.New(slog.DiscardHandler))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -27,7 +27,7 @@ func TestServeDebug(t *testing.T) {
 	if _, err := http.Get("http://" + addr + "/debug/pprof/"); err == nil {
 		t.Error("the listener still answers after stop")
 	}
-	if _, _, err := serveDebug(context.Background(), "256.0.0.1:1", slog.New(slog.DiscardHandler)); err == nil {
+	if _, _, err := serveDebug(context.Background(), "256.0.0.1:1", nil, slog.New(slog.DiscardHandler)); err == nil {
 		t.Error("a bad address: no error")
 	}
 }

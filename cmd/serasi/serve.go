@@ -5,6 +5,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"net/http"
 	"os"
 	"path/filepath"
 	"runtime/debug"
@@ -16,6 +17,7 @@ import (
 	"github.com/serasi/serasi/internal/dataset"
 	"github.com/serasi/serasi/internal/httpx"
 	"github.com/serasi/serasi/internal/logging"
+	"github.com/serasi/serasi/internal/metrics"
 	"github.com/serasi/serasi/internal/server"
 	"github.com/serasi/serasi/internal/store"
 	"github.com/serasi/serasi/internal/store/memory"
@@ -35,8 +37,10 @@ type serveConfig struct {
 	dataDir   string
 	ephemeral bool
 	// debugAddr, when set, serves net/http/pprof there (never on the API
-	// listener: profiles reveal internals and cost CPU).
+	// listener: profiles reveal internals and cost CPU), and /metrics.
 	debugAddr string
+	// metricsAddr, when set, serves the Prometheus metrics at /metrics.
+	metricsAddr string
 }
 
 // runServe runs the API until ctx is cancelled (SIGINT/SIGTERM), then shuts
@@ -44,10 +48,11 @@ type serveConfig struct {
 //
 //	serasi serve [--addr :8080] [--database-url URL] [--migrate]
 //	             [--data-dir DIR | --ephemeral] [--require-token-for-reads] [--projects FILE]
-//	             [--debug-addr 127.0.0.1:6060] [--cors-origins https://a.example,https://b.example]
+//	             [--debug-addr 127.0.0.1:6060] [--metrics-addr 127.0.0.1:9090] [--cors-origins https://a.example,https://b.example]
 //
 // Flags fall back to the environment: SERASI_ADDR, DATABASE_URL,
-// SERASI_DATA_DIR, SERASI_REQUIRE_TOKEN, SERASI_DEBUG_ADDR, SERASI_CORS_ORIGINS.
+// SERASI_DATA_DIR, SERASI_REQUIRE_TOKEN, SERASI_DEBUG_ADDR, SERASI_METRICS_ADDR,
+// SERASI_CORS_ORIGINS.
 func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	var c serveConfig
 	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
@@ -80,6 +85,8 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	fs.DurationVar(&c.http.CORS.MaxAge, "cors-max-age", httpx.DefaultCORSMaxAge, "how long browsers may keep a CORS preflight answer")
 	fs.StringVar(&c.debugAddr, "debug-addr", os.Getenv("SERASI_DEBUG_ADDR"),
 		"serve Go's pprof profiles on this separate address, e.g. 127.0.0.1:6060 (env SERASI_DEBUG_ADDR); empty: off")
+	fs.StringVar(&c.metricsAddr, "metrics-addr", os.Getenv("SERASI_METRICS_ADDR"),
+		"serve Prometheus metrics at /metrics on this separate address, e.g. 127.0.0.1:9090 (env SERASI_METRICS_ADDR); also on --debug-addr; empty: off")
 	requireToken, err := envBool("SERASI_REQUIRE_TOKEN")
 	if err != nil {
 		return err
@@ -118,8 +125,24 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	defer st.Close()
 	logger.Info("store opened", "store", kind, "require_token_for_reads", c.http.RequireTokenForReads)
 
+	var metricsHandler http.Handler
+	if c.metricsAddr != "" || c.debugAddr != "" {
+		m := metrics.New()
+		if pg, ok := st.(*postgis.Store); ok {
+			m.RegisterDB(pg.DB().DB)
+		}
+		c.http.Metrics = m
+		metricsHandler = m.Handler()
+	}
+	if c.metricsAddr != "" {
+		_, stop, err := serveMetrics(ctx, c.metricsAddr, metricsHandler, logger)
+		if err != nil {
+			return err
+		}
+		defer stop()
+	}
 	if c.debugAddr != "" {
-		_, stop, err := serveDebug(ctx, c.debugAddr, logger)
+		_, stop, err := serveDebug(ctx, c.debugAddr, metricsHandler, logger)
 		if err != nil {
 			return err
 		}

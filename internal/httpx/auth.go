@@ -79,7 +79,11 @@ func Authenticate(opts AuthOptions) func(http.Handler) http.Handler {
 				Unauthenticated(w, "invalid_token", domain.ErrorMessage(err))
 				return
 			}
-			next.ServeHTTP(w, r.WithContext(domain.NewContextWithActor(r.Context(), actor)))
+			r2 := r.WithContext(domain.NewContextWithActor(r.Context(), actor))
+			next.ServeHTTP(w, r2)
+			// The route an inner mux matched, for the access log and the
+			// metrics, as for an anonymous request (which is not copied).
+			r.Pattern = r2.Pattern
 		})
 	}
 }

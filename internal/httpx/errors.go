@@ -211,6 +211,9 @@ func Errorf(w http.ResponseWriter, status int, code, msg string) {
 
 // WriteEntries writes an ErrorResponse as application/json.
 func WriteEntries(w http.ResponseWriter, status int, entries ...ErrorEntry) {
+	for _, e := range entries {
+		NoteErrorCode(w, e.Extensions.Code)
+	}
 	WriteJSON(w, status, MediaJSON, ErrorResponse{Errors: entries})
 }
 

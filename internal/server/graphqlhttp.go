@@ -129,11 +129,27 @@ func (graphqlHTTP) Do(w http.ResponseWriter, r *http.Request, exec graphql.Graph
 			}
 		}
 		resp := exec.DispatchError(graphql.WithOperationContext(ctx, opCtx), gqlErrs)
+		httpx.NoteOperation(w, params.OperationName)
+		noteErrors(w, resp.Errors)
 		writeJSON(w, media, status, errorsOnly{Errors: resp.Errors, Extensions: resp.Extensions})
 		return
 	}
+	httpx.NoteOperation(w, opCtx.Operation.Name)
 	handle, ctx := exec.DispatchOperation(ctx, opCtx)
-	writeResponse(w, media, handle(ctx))
+	resp := handle(ctx)
+	noteErrors(w, resp.Errors)
+	writeResponse(w, media, resp)
+}
+
+// noteErrors tells the metrics (httpx.Noter) the code of each error.
+func noteErrors(w http.ResponseWriter, errs gqlerror.List) {
+	for _, e := range errs {
+		code, _ := e.Extensions["code"].(string)
+		if code == "" {
+			code = "UNKNOWN"
+		}
+		httpx.NoteErrorCode(w, code)
+	}
 }
 
 // writeResponse writes an executed operation's response. The common answer,
@@ -410,6 +426,7 @@ func operationType(p *graphql.RawParams) ast.Operation {
 }
 
 func writeRequestError(w http.ResponseWriter, media string, e *requestError) {
+	httpx.NoteErrorCode(w, codeBadRequest)
 	writeJSON(w, media, e.status, errorsOnly{Errors: gqlerror.List{{
 		Message:    e.msg,
 		Extensions: map[string]any{"code": codeBadRequest},

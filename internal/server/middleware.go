@@ -11,7 +11,9 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/serasi/serasi/internal/httpx"
 	"github.com/serasi/serasi/internal/logging"
+	"github.com/serasi/serasi/internal/metrics"
 )
 
 type requestIDKey struct{}
@@ -98,12 +100,26 @@ func (h requestIDHandler) WithGroup(name string) slog.Handler {
 	return requestIDHandler{h.Handler.WithGroup(name)}
 }
 
-// statusRecorder remembers the status and size of a response for the access log.
+// statusRecorder remembers the status and size of a response for the
+// access log, and what handlers note about it (httpx.Noter) for the
+// metrics.
 type statusRecorder struct {
 	http.ResponseWriter
-	status int
-	bytes  int
+	status  int
+	bytes   int
+	metrics *metrics.Metrics
+	// operation is the GraphQL operation name, once the transport noted one.
+	operation    string
+	hasOperation bool
 }
+
+var _ httpx.Noter = (*statusRecorder)(nil)
+
+// NoteErrorCode implements httpx.Noter.
+func (s *statusRecorder) NoteErrorCode(code string) { s.metrics.ObserveError(code) }
+
+// NoteOperation implements httpx.Noter.
+func (s *statusRecorder) NoteOperation(name string) { s.operation, s.hasOperation = name, true }
 
 func (s *statusRecorder) WriteHeader(code int) {
 	if s.status == 0 {
@@ -143,14 +159,23 @@ func (s slogAccess) Log(r logging.Request) {
 	)
 }
 
-// accessLog logs one line per request.
-func accessLog(log accessLogger, next http.Handler) http.Handler {
+// accessLog logs one line per request, and records it in m (when not
+// nil) by the route pattern the mux matched: r.Pattern, which the mux sets
+// on this very request, since nothing between here and the mux copies it.
+func accessLog(log accessLogger, m *metrics.Metrics, next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		start := time.Now()
-		rec := &statusRecorder{ResponseWriter: w}
+		rec := &statusRecorder{ResponseWriter: w, metrics: m}
 		next.ServeHTTP(rec, r)
 		if rec.status == 0 {
 			rec.status = http.StatusOK
+		}
+		if m != nil {
+			var op *string
+			if rec.hasOperation {
+				op = &rec.operation
+			}
+			m.ObserveRequest(r.Pattern, r.Method, rec.status, time.Since(start), op)
 		}
 		log.Log(logging.Request{
 			ID:       RequestID(r.Context()),

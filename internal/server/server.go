@@ -18,6 +18,7 @@ import (
 	"github.com/serasi/serasi/internal/httpx"
 	"github.com/serasi/serasi/internal/layers"
 	"github.com/serasi/serasi/internal/logging"
+	"github.com/serasi/serasi/internal/metrics"
 	"github.com/serasi/serasi/internal/ogcapi"
 	"github.com/serasi/serasi/internal/store"
 	"github.com/serasi/serasi/internal/tiles"
@@ -61,6 +62,10 @@ type Config struct {
 	// CORS says which other origins may send tokens; any origin may read
 	// (see httpx.CORS).
 	CORS httpx.CORSOptions
+	// Metrics, when not nil, receives every request (by route pattern and
+	// GraphQL operation name), the error codes answered and the tile
+	// cache's hits and misses; serve exposes it on --metrics-addr.
+	Metrics *metrics.Metrics
 }
 
 // Defaults.
@@ -135,6 +140,7 @@ func New(cfg Config, st store.Store, logger *slog.Logger) *Server {
 	}
 	s.writer, _ = st.(store.Writer)
 	s.tiles = tiles.New(st, tiles.Options{Logger: s.logger})
+	cfg.Metrics.RegisterTileCache(s.tiles.CacheStats)
 	s.handler = s.routes()
 	return s
 }
@@ -172,7 +178,7 @@ func (s *Server) routes() http.Handler {
 	h = httpx.CORS(s.cfg.CORS)(h)
 	h = limitBody(s.cfg.MaxBodyBytes, h)
 	h = recoverPanics(s.logger, h)
-	h = accessLog(s.access, h)
+	h = accessLog(s.access, s.cfg.Metrics, h)
 	// Outermost, so that the access log line carries the request id too.
 	h = requestContext(s.cfg.RequestTimeout, h)
 	return h

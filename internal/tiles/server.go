@@ -49,6 +49,8 @@ type Server struct {
 	opts  Options
 	mux   *http.ServeMux
 	cache *lru.Cache[tileKey, *Tile]
+	// hits and misses of the cache, for the metrics (CacheStats).
+	hits, misses atomic.Uint64
 	// gen counts invalidations: a tile rendered before one is not cached
 	// after it, so a write that races a render cannot leave a stale tile.
 	gen   atomic.Uint64
@@ -100,6 +102,10 @@ func Routes(s store.Store, opts Options) http.Handler { return New(s, opts) }
 
 func (t *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { t.mux.ServeHTTP(w, r) }
 
+// CacheStats returns how many tiles were answered from the cache and how
+// many had to be rendered (concurrent requests for one tile each count).
+func (t *Server) CacheStats() (hits, misses uint64) { return t.hits.Load(), t.misses.Load() }
+
 // Invalidate empties the tile cache; call it after every write to the
 // store that changes what a layer shows (a kelurahan, forum, project or
 // activity created, updated or deleted), once the write has committed. A
@@ -132,8 +138,10 @@ func (t *Server) Tile(ctx context.Context, layerName string, z, x, y uint32) (*T
 	}
 	key := tileKey{l.Name, z, x, y}
 	if tile, ok := t.cache.Get(key); ok {
+		t.hits.Add(1)
 		return tile, nil
 	}
+	t.misses.Add(1)
 	gen := t.gen.Load()
 	// Concurrent requests for one uncached tile (a map opening) render it once.
 	v, err, _ := t.group.Do(fmt.Sprintf("%d/%s/%d/%d/%d", gen, l.Name, z, x, y), func() (any, error) {
