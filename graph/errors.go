@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"log/slog"
 	"runtime/debug"
+	"strings"
 
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/vektah/gqlparser/v2/gqlerror"
@@ -48,6 +49,9 @@ func ErrorPresenter(logger *slog.Logger) graphql.ErrorPresenterFunc {
 			}
 		}
 		code := httpx.Logged(ctx, logger, "graphql: "+gqlErr.Path.String(), err)
+		if isDomain {
+			err = argumentPaths(ctx, de)
+		}
 		entry := httpx.Entry(err, "")
 		if code == CodeInternal || code == CodeUnavailable {
 			return &gqlerror.Error{
@@ -67,6 +71,42 @@ func ErrorPresenter(logger *slog.Logger) graphql.ErrorPresenterFunc {
 		}
 		return gqlErr
 	}
+}
+
+// argumentPaths names the fields of a store error as GraphQL paths: the
+// stores name a filter's members relative to the filter ("kinds",
+// "near.radiusMeters"), so a field that is not an argument of the field
+// being resolved is put under its filter argument ("filter.kinds"). Fields
+// that already start with an argument ("first", "input.title", and the
+// scalars' "filter.within") stay as they are.
+func argumentPaths(ctx context.Context, de *domain.Error) *domain.Error {
+	fc := graphql.GetFieldContext(ctx)
+	if fc == nil || fc.Field.Definition == nil {
+		return de
+	}
+	args := fc.Field.Definition.Arguments
+	if args.ForName("filter") == nil {
+		return de
+	}
+	path := func(field string) string {
+		if field == "" {
+			return ""
+		}
+		first, _, _ := strings.Cut(field, ".")
+		if args.ForName(first) != nil {
+			return field
+		}
+		return "filter." + field
+	}
+	out := *de
+	out.Field = path(de.Field)
+	out.Details = nil
+	for _, d := range de.Details {
+		c := *d
+		c.Field = path(d.Field)
+		out.Details = append(out.Details, &c)
+	}
+	return &out
 }
 
 // FieldError is one entry of extensions.fields.

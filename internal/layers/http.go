@@ -2,12 +2,10 @@ package layers
 
 import (
 	"encoding/json"
-	"errors"
 	"log/slog"
 	"net/http"
 	"strings"
 
-	"github.com/serasi/serasi/internal/domain"
 	"github.com/serasi/serasi/internal/httpx"
 )
 
@@ -17,31 +15,11 @@ type ErrorBody = httpx.ErrorResponse
 
 // WriteError answers err in the edge's one error shape (httpx.WriteError):
 // EINVALID is 400 BAD_USER_INPUT with extensions.field naming the query
-// parameter, ENOTFOUND 404 NOT_FOUND, an outage 503 UNAVAILABLE; anything
-// else is logged and answered 500 INTERNAL without detail.
+// parameter (a filter's members, as the store names them, are parameters
+// of their own: ?kinds=), ENOTFOUND 404 NOT_FOUND, an outage 503
+// UNAVAILABLE; anything else is logged and answered 500 INTERNAL.
 func WriteError(w http.ResponseWriter, r *http.Request, logger *slog.Logger, err error) {
-	httpx.WriteError(w, r, logger, paramError(err))
-}
-
-// paramError renames the fields of a store validation error to the query
-// parameters they came from: the filter's members are parameters of their
-// own ("filter.kinds" is ?kinds=).
-func paramError(err error) error {
-	var de *domain.Error
-	if !errors.As(err, &de) || de.Field == "" {
-		return err
-	}
-	out := *de
-	out.Field = strings.TrimPrefix(de.Field, "filter.")
-	if len(de.Details) > 0 {
-		out.Details = make([]*domain.Error, len(de.Details))
-		for i, d := range de.Details {
-			c := *d
-			c.Field = strings.TrimPrefix(d.Field, "filter.")
-			out.Details[i] = &c
-		}
-	}
-	return &out
+	httpx.WriteError(w, r, logger, err)
 }
 
 // WriteJSON writes v as JSON with the given status and content type.

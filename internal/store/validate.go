@@ -10,7 +10,9 @@ import (
 )
 
 // Both stores call these before touching data, so that they refuse the same
-// input with the same message.
+// input with the same message. A filter's errors name the filter's own
+// members ("kinds", "near.radiusMeters"); each transport says where they
+// are in its terms (GraphQL "filter.kinds", a query parameter "kinds").
 
 // ValidatePoint checks that p is a finite lon/lat position.
 func ValidatePoint(field string, p orb.Point) error {
@@ -84,7 +86,7 @@ func ValidateArea(field string, g orb.Geometry) error {
 
 // ValidateKelurahanFilter checks f.
 func ValidateKelurahanFilter(f domain.KelurahanFilter) error {
-	return ValidateBound("filter.bbox", f.BBox)
+	return ValidateBound("bbox", f.BBox)
 }
 
 // ValidateProjectFilter checks f and o, and returns the order to use: the
@@ -92,24 +94,24 @@ func ValidateKelurahanFilter(f domain.KelurahanFilter) error {
 func ValidateProjectFilter(f domain.ProjectFilter, o domain.ProjectOrder) (domain.ProjectOrder, error) {
 	for _, k := range f.Kinds {
 		if !k.Valid() {
-			return o, domain.Invalid("filter.kinds", "unknown project kind %q", k)
+			return o, domain.Invalid("kinds", "unknown project kind %q", k)
 		}
 	}
 	for _, s := range f.Statuses {
 		if !s.Valid() {
-			return o, domain.Invalid("filter.statuses", "unknown project status %q", s)
+			return o, domain.Invalid("statuses", "unknown project status %q", s)
 		}
 	}
 	if f.YearFrom != nil && f.YearTo != nil && *f.YearFrom > *f.YearTo {
-		return o, domain.Invalid("filter.yearFrom", "must not be after yearTo")
+		return o, domain.Invalid("yearFrom", "must not be after yearTo")
 	}
-	if err := ValidateBound("filter.bbox", f.BBox); err != nil {
+	if err := ValidateBound("bbox", f.BBox); err != nil {
 		return o, err
 	}
-	if err := ValidateArea("filter.within", f.Within); err != nil {
+	if err := ValidateArea("within", f.Within); err != nil {
 		return o, err
 	}
-	if err := ValidateNear("filter.near", f.Near); err != nil {
+	if err := ValidateNear("near", f.Near); err != nil {
 		return o, err
 	}
 	switch o.Field {
@@ -120,7 +122,7 @@ func ValidateProjectFilter(f domain.ProjectFilter, o domain.ProjectOrder) (domai
 		return domain.ProjectOrder{Field: domain.OrderByID, Desc: o.Desc}, nil
 	case domain.OrderByDistance:
 		if f.Near == nil {
-			return o, domain.Invalid("orderBy", "DISTANCE order needs filter.near")
+			return o, domain.Invalid("orderBy", "DISTANCE order needs a near filter")
 		}
 	case domain.OrderByID, domain.OrderByYear, domain.OrderByBudget, domain.OrderByTitle:
 	default:
@@ -166,19 +168,19 @@ func ValidateStatsDimensions(by []domain.StatsDimension) error {
 func ValidateActivityFilter(f domain.ActivityFilter) error {
 	for _, k := range f.Kinds {
 		if !k.Valid() {
-			return domain.Invalid("filter.kinds", "unknown activity kind %q", k)
+			return domain.Invalid("kinds", "unknown activity kind %q", k)
 		}
 	}
 	if f.DateFrom != nil && f.DateTo != nil && f.DateFrom.After(*f.DateTo) {
-		return domain.Invalid("filter.dateFrom", "must not be after dateTo")
+		return domain.Invalid("dateFrom", "must not be after dateTo")
 	}
-	return ValidateBound("filter.bbox", f.BBox)
+	return ValidateBound("bbox", f.BBox)
 }
 
 // ValidateForumFilter checks f.
 func ValidateForumFilter(f domain.ForumFilter) error {
 	if slices.ContainsFunc(f.Statuses, func(s domain.ForumStatus) bool { return !s.Valid() }) {
-		return domain.Invalid("filter.statuses", "unknown forum status")
+		return domain.Invalid("statuses", "unknown forum status")
 	}
 	return nil
 }

@@ -238,10 +238,10 @@ func ValidateTokenInput(name string, role domain.Role) error {
 // ValidateAuditFilter checks f.
 func ValidateAuditFilter(f domain.AuditFilter) error {
 	if f.RecordType != "" && !f.RecordType.Valid() {
-		return domain.Invalid("filter.recordType", "unknown record type %q", f.RecordType)
+		return domain.Invalid("recordType", "unknown record type %q", f.RecordType)
 	}
 	if f.From != nil && f.To != nil && f.From.After(*f.To) {
-		return domain.Invalid("filter.from", "must not be after to")
+		return domain.Invalid("from", "must not be after to")
 	}
 	return nil
 }
