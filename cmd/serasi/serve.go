@@ -83,6 +83,10 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	corsOrigins := fs.String("cors-origins", os.Getenv("SERASI_CORS_ORIGINS"),
 		"comma-separated origins (scheme://host[:port]) whose pages may send tokens, or * for any (env SERASI_CORS_ORIGINS); any origin may read without one")
 	fs.DurationVar(&c.http.CORS.MaxAge, "cors-max-age", httpx.DefaultCORSMaxAge, "how long browsers may keep a CORS preflight answer")
+	fs.Float64Var(&c.http.RateLimit.PerToken, "rate-limit-token", 0, "requests per second each bearer token may send (token bucket, 429 past it); 0: no limit")
+	fs.IntVar(&c.http.RateLimit.TokenBurst, "rate-limit-token-burst", 0, "requests a token may send at once (default: 2 s worth)")
+	fs.Float64Var(&c.http.RateLimit.PerIP, "rate-limit-ip", 0, "requests per second each client IP may send without a token; 0: no limit")
+	fs.IntVar(&c.http.RateLimit.IPBurst, "rate-limit-ip-burst", 0, "requests an IP may send at once (default: 2 s worth)")
 	fs.StringVar(&c.debugAddr, "debug-addr", os.Getenv("SERASI_DEBUG_ADDR"),
 		"serve Go's pprof profiles on this separate address, e.g. 127.0.0.1:6060 (env SERASI_DEBUG_ADDR); empty: off")
 	fs.StringVar(&c.metricsAddr, "metrics-addr", os.Getenv("SERASI_METRICS_ADDR"),

@@ -62,6 +62,9 @@ type Config struct {
 	// CORS says which other origins may send tokens; any origin may read
 	// (see httpx.CORS).
 	CORS httpx.CORSOptions
+	// RateLimit gives tokens and client IPs token buckets (off by
+	// default; see httpx.RateLimit).
+	RateLimit httpx.RateLimitOptions
 	// Metrics, when not nil, receives every request (by route pattern and
 	// GraphQL operation name), the error codes answered and the tile
 	// cache's hits and misses; serve exposes it on --metrics-addr.
@@ -175,6 +178,9 @@ func (s *Server) routes() http.Handler {
 	var h http.Handler = mux
 	// Around the mux, which would answer a preflight (OPTIONS) with 405,
 	// and outside authentication: a preflight carries no token.
+	h = httpx.RateLimit(s.cfg.RateLimit)(h)
+	// Outside the rate limit too: a preflight is the browser's, not a
+	// request the client chose to send.
 	h = httpx.CORS(s.cfg.CORS)(h)
 	h = limitBody(s.cfg.MaxBodyBytes, h)
 	h = recoverPanics(s.logger, h)
