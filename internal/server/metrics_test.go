@@ -58,7 +58,7 @@ func TestMetrics(t *testing.T) {
 		`serasi_http_request_duration_seconds_bucket{route="POST /graphql",le="+Inf"} 304`,
 		`serasi_errors_total{code="BAD_USER_INPUT"} 1`,
 		`serasi_errors_total{code="GRAPHQL_VALIDATION_FAILED"} 1`,
-		`serasi_errors_total{code="NOT_FOUND"} 1`,
+		`serasi_errors_total{code="NOT_FOUND"} 2`,
 		`serasi_tile_cache_hits_total 1`,
 		`serasi_tile_cache_misses_total 1`,
 		`go_goroutines `,

@@ -10,6 +10,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"strings"
 	"sync/atomic"
 	"time"
 
@@ -165,6 +166,9 @@ func (s *Server) routes() http.Handler {
 	for _, p := range webmap.Patterns() {
 		mux.Handle(p, web)
 	}
+	// Whatever no other pattern matches: the mux's own 404 and 405 are
+	// plain text, and every answer of serasi has the one error shape.
+	mux.Handle("/", noRoute(mux))
 	mux.HandleFunc("GET /healthz", s.healthz)
 	mux.HandleFunc("GET /readyz", s.readyz)
 
@@ -188,6 +192,35 @@ func (s *Server) routes() http.Handler {
 	// Outermost, so that the access log line carries the request id too.
 	h = requestContext(s.cfg.RequestTimeout, h)
 	return h
+}
+
+// noRoute answers a request no route takes: 405 with Allow when the path
+// has routes for other methods, else 404, both in the edge's error shape.
+// It runs only for such requests, so asking the mux about each method
+// costs nothing on the paths that work.
+func noRoute(mux *http.ServeMux) http.Handler {
+	methods := []string{http.MethodGet, http.MethodHead, http.MethodPost, http.MethodPut, http.MethodPatch, http.MethodDelete}
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		r.Pattern = "" // counted as "other" in the metrics, not as a route
+		var allow []string
+		for _, m := range methods {
+			if m == r.Method {
+				continue
+			}
+			probe := r.Clone(r.Context())
+			probe.Method = m
+			if _, pat := mux.Handler(probe); pat != "" && pat != "/" {
+				allow = append(allow, m)
+			}
+		}
+		if len(allow) > 0 {
+			w.Header().Set("Allow", strings.Join(allow, ", "))
+			httpx.Errorf(w, http.StatusMethodNotAllowed, httpx.CodeBadRequest,
+				fmt.Sprintf("%s is not allowed on %s; use %s", r.Method, r.URL.Path, strings.Join(allow, ", ")))
+			return
+		}
+		httpx.Errorf(w, http.StatusNotFound, httpx.CodeNotFound, "no such resource "+r.URL.Path)
+	})
 }
 
 // InvalidateTiles empties the vector-tile cache (the only map output that
