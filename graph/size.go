@@ -8,6 +8,7 @@ import (
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/vektah/gqlparser/v2/ast"
 	"github.com/vektah/gqlparser/v2/gqlerror"
+	"github.com/vektah/gqlparser/v2/lexer"
 	"github.com/vektah/gqlparser/v2/parser"
 )
 
@@ -64,7 +65,13 @@ func (l SizeLimit) MutateOperationParameters(ctx context.Context, p *graphql.Raw
 			return nil
 		}
 	}
-	doc, err := parser.ParseQueryWithTokenLimit(&ast.Source{Input: p.Query}, l.MaxTokens)
+	src := &ast.Source{Input: p.Query}
+	// The lexer alone first: it allocates nothing per token, where the
+	// parser builds the tree of everything it read before the limit.
+	if tooManyTokens(src, l.MaxTokens) {
+		return tooComplex("the query has more than %d tokens", l.MaxTokens)
+	}
+	doc, err := parser.ParseQueryWithTokenLimit(src, l.MaxTokens)
 	if err != nil {
 		if strings.Contains(err.Error(), "exceeded token limit") {
 			return tooComplex("the query has more than %d tokens", l.MaxTokens)
@@ -75,6 +82,19 @@ func (l SizeLimit) MutateOperationParameters(ctx context.Context, p *graphql.Raw
 		return tooComplex("the query selects more than %d fields (fragments counted each time they are spread)", l.MaxFields)
 	}
 	return nil
+}
+
+// tooManyTokens reports whether src has more than limit tokens; a lexical
+// error ends the count (the parser then reports it).
+func tooManyTokens(src *ast.Source, limit int) bool {
+	lex := lexer.New(src)
+	for n := 0; n <= limit; n++ {
+		tok, err := lex.ReadToken()
+		if err != nil || tok.Kind == lexer.EOF {
+			return false
+		}
+	}
+	return true
 }
 
 func tooComplex(format string, args ...any) *gqlerror.Error {

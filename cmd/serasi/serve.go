@@ -63,6 +63,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	fs.IntVar(&c.http.GraphQL.MaxDepth, "max-depth", graph.DefaultMaxDepth, "deepest selection nesting a query may have")
 	fs.IntVar(&c.http.GraphQL.MaxComplexity, "max-complexity", graph.DefaultMaxComplexity, "highest cost a query may have (see graph/complexity.go)")
 	fs.BoolVar(&c.http.GraphQL.DisableIntrospection, "no-introspection", false, "turn off GraphQL introspection")
+	fs.Int64Var(&c.http.MaxBodyBytes, "max-body-bytes", server.DefaultMaxBodyBytes, "largest request body accepted (413 past it)")
 	fs.DurationVar(&c.http.RequestTimeout, "request-timeout", server.DefaultRequestTimeout, "deadline of each request")
 	fs.DurationVar(&c.http.ShutdownTimeout, "shutdown-timeout", server.DefaultShutdownTimeout,
 		"on SIGTERM, how long requests in flight may finish before the server gives up on them (and exits non-zero)")

@@ -174,6 +174,11 @@ func Logged(ctx context.Context, logger *slog.Logger, msg string, err error) str
 	if logger == nil {
 		return code
 	}
+	if errors.Is(err, context.Canceled) && ctx.Err() != nil {
+		// The client went away; nobody reads the answer and nothing broke.
+		logger.DebugContext(ctx, msg+": request cancelled", "err", err)
+		return code
+	}
 	switch code {
 	case CodeInternal:
 		logger.ErrorContext(ctx, msg, "err", err)
