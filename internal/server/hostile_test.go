@@ -72,10 +72,16 @@ var hostile = []struct {
 	}, "QUERY_TOO_COMPLEX", time.Second},
 	{"inline fragments 3,000 deep", func() []byte {
 		return query("{"+strings.Repeat(" ... on Query {", 3_000)+" __typename"+strings.Repeat(" }", 3_000)+" }", nil)
+	}, "QUERY_TOO_COMPLEX", time.Second},
+	{"inline fragments 1,500 deep (under the token limit)", func() []byte {
+		return query("{"+strings.Repeat(" ... on Query {", 1_500)+" __typename"+strings.Repeat(" }", 1_500)+" }", nil)
+	}, "GRAPHQL_PARSE_FAILED", time.Second},
+	{"selections 1,200 deep (under the token limit)", func() []byte {
+		return query(strings.Repeat("{ kelurahans ", 1_200)+"{ __typename }"+strings.Repeat(" }", 1_200), nil)
 	}, "GRAPHQL_PARSE_FAILED", time.Second},
 	{"selections 4,000 deep", func() []byte {
 		return query(strings.Repeat("{ kelurahans ", 4_000)+"{ __typename }"+strings.Repeat(" }", 4_000), nil)
-	}, "GRAPHQL_PARSE_FAILED", time.Second},
+	}, "QUERY_TOO_COMPLEX", time.Second},
 	{"1,400 directives on a field", func() []byte {
 		return query("{ __typename"+strings.Repeat(" @include(if: true)", 1_400)+" }", nil)
 	}, "GRAPHQL_VALIDATION_FAILED", time.Second},
@@ -107,10 +113,10 @@ var hostile = []struct {
 	}, "", 2 * time.Second},
 	{"argument list 300,000 deep", func() []byte {
 		return query(`{ projects(filter: {kinds: `+strings.Repeat("[", 300_000)+strings.Repeat("]", 300_000)+`}) { totalCount } }`, nil)
-	}, "GRAPHQL_PARSE_FAILED", time.Second},
+	}, "QUERY_TOO_COMPLEX", time.Second},
 	{"an object 200,000 deep in an argument", func() []byte {
 		return query(`{ projects(filter: `+strings.Repeat("{a:", 200_000)+"1"+strings.Repeat("}", 200_000)+`) { totalCount } }`, nil)
-	}, "GRAPHQL_PARSE_FAILED", time.Second},
+	}, "QUERY_TOO_COMPLEX", time.Second},
 }
 
 func query(q string, vars map[string]any) []byte {
