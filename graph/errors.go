@@ -35,8 +35,11 @@ const (
 //     list of {field, message} naming every one, the first as above;
 //   - errors gqlgen raised itself with a code (GRAPHQL_VALIDATION_FAILED,
 //     GRAPHQL_PARSE_FAILED, ...) pass unchanged;
+//   - a store that cannot be reached is UNAVAILABLE (logged as a warning);
 //   - anything else is INTERNAL with the message "internal error"; the real
 //     error is logged, with the request id that logger adds from ctx.
+//
+// The codes come from the edge's one table (httpx.Classify).
 func ErrorPresenter(logger *slog.Logger) graphql.ErrorPresenterFunc {
 	return func(ctx context.Context, err error) *gqlerror.Error {
 		gqlErr := graphql.DefaultErrorPresenter(ctx, err)

@@ -9,6 +9,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"os"
 	"os/exec"
 	"strings"
 	"sync"
@@ -34,6 +35,11 @@ func ownCluster(t *testing.T) (url, dir string) {
 		var stderr []byte
 		if ee, ok := err.(*exec.ExitError); ok {
 			stderr = ee.Stderr
+		}
+		// TEST_DATABASE_URL may name a server elsewhere, with no
+		// PostgreSQL to start here: only CI must have one.
+		if os.Getenv("CI") != "true" {
+			t.Skipf("pgtest start: %v\n%s", err, stderr)
 		}
 		t.Fatalf("pgtest start: %v\n%s", err, stderr)
 	}
