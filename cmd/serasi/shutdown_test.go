@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"sync"
 	"syscall"
@@ -30,7 +31,7 @@ func TestGracefulShutdown(t *testing.T) {
 	}
 	dir := filepath.Join(t.TempDir(), "data")
 	editor := cliToken(t, bin, dir, "editor")
-	srv := startServe(t, bin, dir, "--shutdown-timeout", "10s", "--shutdown-delay", "300ms")
+	srv := startServe(t, bin, dir, "--shutdown-timeout", "10s", "--shutdown-delay", "300ms", "--metrics-addr", "127.0.0.1:0")
 
 	type result struct {
 		status int
@@ -89,6 +90,20 @@ func TestGracefulShutdown(t *testing.T) {
 		}()
 	}
 	time.Sleep(time.Second)
+	// The real wiring serves the metrics on a listener of its own.
+	if m := metricsListening.FindStringSubmatch(srv.logs()); m == nil {
+		t.Error("no metrics listener in the log")
+	} else if res, err := c.Get("http://" + m[1] + "/metrics"); err != nil {
+		t.Errorf("scrape: %v", err)
+	} else {
+		b, _ := io.ReadAll(res.Body)
+		res.Body.Close()
+		for _, want := range []string{`serasi_http_requests_total{method="POST",route="POST /graphql",status="200"}`, `serasi_graphql_operations_total{operation=""}`, "go_goroutines"} {
+			if !strings.Contains(string(b), want) {
+				t.Errorf("no %s in the scraped metrics", want)
+			}
+		}
+	}
 	if err := srv.cmd.Process.Signal(syscall.SIGTERM); err != nil {
 		t.Fatal(err)
 	}
@@ -156,6 +171,8 @@ func TestGracefulShutdown(t *testing.T) {
 		t.Errorf("no shutdown in the log:\n%s", tail(srv.logs(), 2000))
 	}
 }
+
+var metricsListening = regexp.MustCompile(`"msg":"metrics listener","addr":"([^"]+)"`)
 
 func tail(s string, n int) string {
 	if len(s) <= n {
