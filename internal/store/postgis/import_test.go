@@ -1,0 +1,17 @@
+package postgis_test
+
+import (
+	"testing"
+
+	"github.com/serasi/serasi/internal/importer"
+	"github.com/serasi/serasi/internal/importer/importertest"
+	"github.com/serasi/serasi/internal/store"
+	"github.com/serasi/serasi/internal/store/postgis/postgistest"
+)
+
+func TestImportConformance(t *testing.T) {
+	importertest.RunConformanceTests(t, func(t *testing.T) (store.ReadWriter, importer.BatchWriter) {
+		s := postgistest.Open(t, postgistest.NewSeeded(t))
+		return s, importer.StoreBatch{Store: s}
+	})
+}
