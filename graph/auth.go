@@ -10,6 +10,7 @@ import (
 	"github.com/vektah/gqlparser/v2/gqlerror"
 
 	"github.com/serasi/serasi/internal/domain"
+	"github.com/serasi/serasi/internal/httpx"
 	"github.com/serasi/serasi/internal/store"
 )
 
@@ -33,19 +34,14 @@ var fieldRoles = map[string]domain.Role{
 	"auditLog":       domain.RoleAdmin,
 }
 
-type actorKey struct{}
-
-// WithActor returns ctx carrying the actor a request was authenticated as
-// (the HTTP layer sets it from the bearer token).
+// WithActor returns ctx carrying the actor a request was authenticated as;
+// see domain.NewContextWithActor, which the HTTP edge uses.
 func WithActor(ctx context.Context, a domain.Actor) context.Context {
-	return context.WithValue(ctx, actorKey{}, a)
+	return domain.NewContextWithActor(ctx, a)
 }
 
 // ActorFrom returns the actor of ctx; the zero Actor (anonymous) when none.
-func ActorFrom(ctx context.Context) domain.Actor {
-	a, _ := ctx.Value(actorKey{}).(domain.Actor)
-	return a
-}
+func ActorFrom(ctx context.Context) domain.Actor { return domain.ActorFromContext(ctx) }
 
 // Authorization refuses an operation whose root fields need a role the
 // caller lacks before anything executes, so that an anonymous caller gets
@@ -131,7 +127,7 @@ func authError(err error, field string, pos *ast.Position) *gqlerror.Error {
 	errors.As(err, &de)
 	e := &gqlerror.Error{
 		Message:    fmt.Sprintf("%s: %s", field, de.Message),
-		Extensions: map[string]any{"code": codes[de.Code]},
+		Extensions: map[string]any{"code": httpx.Code(de.Code)},
 	}
 	if pos != nil {
 		e.Locations = []gqlerror.Location{{Line: pos.Line, Column: pos.Column}}

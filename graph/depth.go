@@ -13,6 +13,11 @@ import (
 // (fragments followed), before anything executes: the schema's relations
 // (kelurahan → forums → projects → kelurahan → ...) would otherwise let one
 // small document fan out without bound.
+//
+// Introspection (__schema, __type) is not counted: GraphiQL's own query
+// nests 15 deep (ofType in ofType), and its fan-out is already bounded by
+// validation (gqlparser's MaxIntrospectionDepth refuses __Type's lists
+// nested more than 3 deep) and its size by SizeLimit.
 type DepthLimit struct {
 	Max int
 }
@@ -54,6 +59,10 @@ func selectionDepth(set ast.SelectionSet, frags ast.FragmentDefinitionList, visi
 		var d int
 		switch s := sel.(type) {
 		case *ast.Field:
+			if s.Name == "__schema" || s.Name == "__type" {
+				d = 1
+				break
+			}
 			d = 1 + selectionDepth(s.SelectionSet, frags, visiting)
 		case *ast.InlineFragment:
 			d = selectionDepth(s.SelectionSet, frags, visiting)

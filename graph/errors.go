@@ -11,25 +11,20 @@ import (
 	"github.com/vektah/gqlparser/v2/gqlerror"
 
 	"github.com/serasi/serasi/internal/domain"
+	"github.com/serasi/serasi/internal/httpx"
 )
 
-// Values of extensions.code, as every serasi transport spells them.
+// Values of extensions.code; the table from domain code to these lives
+// in internal/httpx, for every transport.
 const (
-	CodeBadUserInput    = "BAD_USER_INPUT"
-	CodeNotFound        = "NOT_FOUND"
-	CodeConflict        = "CONFLICT"
-	CodeUnauthenticated = "UNAUTHENTICATED"
-	CodeForbidden       = "FORBIDDEN"
-	CodeInternal        = "INTERNAL"
+	CodeBadUserInput    = httpx.CodeBadUserInput
+	CodeNotFound        = httpx.CodeNotFound
+	CodeConflict        = httpx.CodeConflict
+	CodeUnauthenticated = httpx.CodeUnauthenticated
+	CodeForbidden       = httpx.CodeForbidden
+	CodeUnavailable     = httpx.CodeUnavailable
+	CodeInternal        = httpx.CodeInternal
 )
-
-var codes = map[string]string{
-	domain.EINVALID:         CodeBadUserInput,
-	domain.ENOTFOUND:        CodeNotFound,
-	domain.ECONFLICT:        CodeConflict,
-	domain.EUNAUTHENTICATED: CodeUnauthenticated,
-	domain.EFORBIDDEN:       CodeForbidden,
-}
 
 // ErrorPresenter turns resolver errors into GraphQL errors:
 //
@@ -46,47 +41,36 @@ func ErrorPresenter(logger *slog.Logger) graphql.ErrorPresenterFunc {
 		gqlErr := graphql.DefaultErrorPresenter(ctx, err)
 
 		var de *domain.Error
-		if errors.As(err, &de) && de.Code != domain.EINTERNAL {
-			code, ok := codes[de.Code]
-			if ok {
-				gqlErr.Message = de.Message
-				setExtension(gqlErr, "code", code)
-				if de.Field != "" {
-					setExtension(gqlErr, "field", de.Field)
-				}
-				if len(de.Details) > 1 {
-					setExtension(gqlErr, "fields", fieldErrors(de.Details))
-				}
+		isDomain := errors.As(err, &de)
+		if !isDomain {
+			if _, ok := gqlErr.Extensions["code"]; ok {
 				return gqlErr
 			}
 		}
-		if _, ok := gqlErr.Extensions["code"]; ok && de == nil {
-			return gqlErr
+		code := httpx.Logged(ctx, logger, "graphql: "+gqlErr.Path.String(), err)
+		entry := httpx.Entry(err, "")
+		if code == CodeInternal || code == CodeUnavailable {
+			return &gqlerror.Error{
+				Message:    entry.Message,
+				Path:       gqlErr.Path,
+				Locations:  gqlErr.Locations,
+				Extensions: map[string]any{"code": code},
+			}
 		}
-
-		logger.ErrorContext(ctx, "graphql: internal error", "err", err, "path", gqlErr.Path.String())
-		return &gqlerror.Error{
-			Message:    "internal error",
-			Path:       gqlErr.Path,
-			Locations:  gqlErr.Locations,
-			Extensions: map[string]any{"code": CodeInternal},
+		gqlErr.Message = entry.Message
+		setExtension(gqlErr, "code", code)
+		if entry.Extensions.Field != "" {
+			setExtension(gqlErr, "field", entry.Extensions.Field)
 		}
+		if len(entry.Extensions.Fields) > 0 {
+			setExtension(gqlErr, "fields", entry.Extensions.Fields)
+		}
+		return gqlErr
 	}
 }
 
 // FieldError is one entry of extensions.fields.
-type FieldError struct {
-	Field   string `json:"field"`
-	Message string `json:"message"`
-}
-
-func fieldErrors(details []*domain.Error) []FieldError {
-	out := make([]FieldError, len(details))
-	for i, d := range details {
-		out[i] = FieldError{Field: d.Field, Message: d.Message}
-	}
-	return out
-}
+type FieldError = httpx.FieldError
 
 func setExtension(e *gqlerror.Error, key string, v any) {
 	if e.Extensions == nil {

@@ -31,6 +31,9 @@ type Options struct {
 	// DisableIntrospection turns off __schema and __type, e.g. for a
 	// public deployment that does not want its schema browsed.
 	DisableIntrospection bool
+	// MaxTokens and MaxFields bound a document's size before it is
+	// validated (DefaultMaxTokens, DefaultMaxFields; see SizeLimit).
+	MaxTokens, MaxFields int
 }
 
 // NewServer returns the gqlgen server over r (its Store, Writer and
@@ -48,15 +51,27 @@ func NewServer(r *Resolver, logger *slog.Logger, opts Options) *handler.Server {
 	if opts.MaxComplexity <= 0 {
 		opts.MaxComplexity = DefaultMaxComplexity
 	}
+	if opts.MaxTokens <= 0 {
+		opts.MaxTokens = DefaultMaxTokens
+	}
+	if opts.MaxFields <= 0 {
+		opts.MaxFields = DefaultMaxFields
+	}
 	costs := complexity()
 	srv := handler.New(NewExecutableSchema(Config{Resolvers: r, Complexity: costs}))
 	srv.SetErrorPresenter(ErrorPresenter(logger))
 	srv.SetRecoverFunc(RecoverFunc)
-	srv.SetQueryCache(lru.New[*ast.QueryDocument](queryCacheSize))
+	cache := lru.New[*ast.QueryDocument](queryCacheSize)
+	srv.SetQueryCache(cache)
+	// The executor's own bound, should a document reach the parser some
+	// other way than past SizeLimit.
+	srv.SetParserTokenLimit(opts.MaxTokens)
 	if !opts.DisableIntrospection {
 		srv.Use(extension.Introspection{})
 	}
 	srv.Use(extension.AutomaticPersistedQuery{Cache: lru.New[string](persistedQueryCacheSize)})
+	// After APQ, which may have just filled in the query text.
+	srv.Use(SizeLimit{MaxTokens: opts.MaxTokens, MaxFields: opts.MaxFields, Cache: cache})
 	srv.Use(DepthLimit{Max: opts.MaxDepth})
 	srv.Use(Authorization{})
 	srv.Use(NewComplexityLimit(opts.MaxComplexity, costs))

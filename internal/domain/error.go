@@ -1,8 +1,12 @@
 package domain
 
 import (
+	"context"
+	"database/sql/driver"
 	"errors"
 	"fmt"
+	"net"
+	"syscall"
 )
 
 // Error codes. Only the transport layer (GraphQL presenter, HTTP handlers)
@@ -13,6 +17,7 @@ const (
 	ECONFLICT        = "conflict"        // stale version or duplicate (CONFLICT)
 	EUNAUTHENTICATED = "unauthenticated" // no or unknown credentials (UNAUTHENTICATED)
 	EFORBIDDEN       = "forbidden"       // credentials lack the role (FORBIDDEN)
+	EUNAVAILABLE     = "unavailable"     // the store cannot answer now; retry later (UNAVAILABLE)
 	EINTERNAL        = "internal"        // anything else (INTERNAL); details are logged, never shown
 )
 
@@ -65,7 +70,8 @@ func NotFound(kind, id string) *Error {
 }
 
 // ErrorCode returns the code of the first *Error in err's chain, "" for nil,
-// and EINTERNAL for anything else.
+// EUNAVAILABLE for an error that says the store cannot be reached (see
+// Unavailable), and EINTERNAL for anything else.
 func ErrorCode(err error) string {
 	if err == nil {
 		return ""
@@ -74,7 +80,46 @@ func ErrorCode(err error) string {
 	if errors.As(err, &e) {
 		return e.Code
 	}
+	if Unavailable(err) {
+		return EUNAVAILABLE
+	}
 	return EINTERNAL
+}
+
+// Unavailable reports whether err says that the store could not be reached
+// or is going away, so that the same request may well succeed later: a
+// connection the driver gave up on (driver.ErrBadConn), a refused, reset or
+// failed network connection, a PostgreSQL SQLSTATE of class 08 (connection
+// exception), 57P01..57P03 (shutdown, crash, cannot connect now) or 53300
+// (too many connections), or a deadline that passed while waiting for the
+// store. The SQLSTATE is read through the SQLState method lib/pq's and
+// pgx's errors have, so that nothing here imports a driver.
+//
+// A deadline counts because the request's own deadline is the only way a
+// query on an unreachable host (no RST, packets dropped) ends; a slow query
+// on a healthy database ends by its statement timeout instead (57014,
+// which is not here), so a deadline does not hide a query bug. A cancelled
+// context (the client went away) is not unavailability.
+func Unavailable(err error) bool {
+	if err == nil {
+		return false
+	}
+	if errors.Is(err, driver.ErrBadConn) || errors.Is(err, context.DeadlineExceeded) ||
+		errors.Is(err, syscall.ECONNREFUSED) || errors.Is(err, syscall.ECONNRESET) ||
+		errors.Is(err, syscall.EPIPE) {
+		return true
+	}
+	var st interface{ SQLState() string }
+	if errors.As(err, &st) {
+		s := st.SQLState()
+		return len(s) == 5 && (s[:2] == "08" || s == "57P01" || s == "57P02" || s == "57P03" || s == "53300")
+	}
+	var ne net.Error
+	if errors.As(err, &ne) {
+		return true
+	}
+	var oe *net.OpError
+	return errors.As(err, &oe)
 }
 
 // ErrorMessage returns the client-safe message of err: the message of an

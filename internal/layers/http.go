@@ -2,52 +2,53 @@ package layers
 
 import (
 	"encoding/json"
+	"errors"
 	"log/slog"
 	"net/http"
 	"strings"
 
 	"github.com/serasi/serasi/internal/domain"
+	"github.com/serasi/serasi/internal/httpx"
 )
 
-// ErrorBody is the JSON body of every error answered by the map endpoints.
-// Code uses the same names as GraphQL extensions.code.
-type ErrorBody struct {
-	Code    string `json:"code"`
-	Message string `json:"message"`
-	// Field names the query parameter at fault, when there is one.
-	Field string `json:"field,omitempty"`
+// ErrorBody is the JSON body of every error answered by the map
+// endpoints: the one error shape of the HTTP edge.
+type ErrorBody = httpx.ErrorResponse
+
+// WriteError answers err in the edge's one error shape (httpx.WriteError):
+// EINVALID is 400 BAD_USER_INPUT with extensions.field naming the query
+// parameter, ENOTFOUND 404 NOT_FOUND, an outage 503 UNAVAILABLE; anything
+// else is logged and answered 500 INTERNAL without detail.
+func WriteError(w http.ResponseWriter, r *http.Request, logger *slog.Logger, err error) {
+	httpx.WriteError(w, r, logger, paramError(err))
 }
 
-// WriteError answers err as JSON: EINVALID is 400 BAD_USER_INPUT, ENOTFOUND
-// 404 NOT_FOUND; anything else is logged and answered 500 INTERNAL without
-// detail.
-func WriteError(w http.ResponseWriter, r *http.Request, logger *slog.Logger, err error) {
-	status, code := http.StatusInternalServerError, "INTERNAL"
-	switch domain.ErrorCode(err) {
-	case domain.EINVALID:
-		status, code = http.StatusBadRequest, "BAD_USER_INPUT"
-	case domain.ENOTFOUND:
-		status, code = http.StatusNotFound, "NOT_FOUND"
-	default:
-		if logger != nil {
-			logger.ErrorContext(r.Context(), "map endpoint failed", "path", r.URL.Path, "err", err)
+// paramError renames the fields of a store validation error to the query
+// parameters they came from: the filter's members are parameters of their
+// own ("filter.kinds" is ?kinds=).
+func paramError(err error) error {
+	var de *domain.Error
+	if !errors.As(err, &de) || de.Field == "" {
+		return err
+	}
+	out := *de
+	out.Field = strings.TrimPrefix(de.Field, "filter.")
+	if len(de.Details) > 0 {
+		out.Details = make([]*domain.Error, len(de.Details))
+		for i, d := range de.Details {
+			c := *d
+			c.Field = strings.TrimPrefix(d.Field, "filter.")
+			out.Details[i] = &c
 		}
 	}
-	body := ErrorBody{Code: code, Message: domain.ErrorMessage(err)}
-	if e, ok := err.(*domain.Error); ok && e.Field != "" {
-		// Store validation names GraphQL input paths ("filter.kinds"); a URL
-		// has only the parameter.
-		body.Field = strings.TrimPrefix(e.Field, "filter.")
-		body.Message = body.Field + ": " + body.Message
-	}
-	WriteJSON(w, status, "application/json", body)
+	return &out
 }
 
 // WriteJSON writes v as JSON with the given status and content type.
 func WriteJSON(w http.ResponseWriter, status int, contentType string, v any) {
 	b, err := json.Marshal(v)
 	if err != nil {
-		http.Error(w, `{"code":"INTERNAL","message":"internal error"}`, http.StatusInternalServerError)
+		httpx.Errorf(w, http.StatusInternalServerError, httpx.CodeInternal, "internal error")
 		return
 	}
 	w.Header().Set("Content-Type", contentType)

@@ -366,7 +366,7 @@ func TestHandler(t *testing.T) {
 			}
 			if tc.code != "" {
 				var body layers.ErrorBody
-				if err := json.NewDecoder(res.Body).Decode(&body); err != nil || body.Code != tc.code || body.Message == "" {
+				if err := json.NewDecoder(res.Body).Decode(&body); err != nil || len(body.Errors) != 1 || body.Errors[0].Extensions.Code != tc.code || body.Errors[0].Message == "" {
 					t.Errorf("error body %+v, %v; want code %s", body, err, tc.code)
 				}
 				return

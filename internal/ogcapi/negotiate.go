@@ -2,10 +2,9 @@ package ogcapi
 
 import (
 	"net/http"
-	"strconv"
-	"strings"
 
 	"github.com/serasi/serasi/internal/domain"
+	"github.com/serasi/serasi/internal/httpx"
 )
 
 type format int
@@ -16,7 +15,8 @@ const (
 )
 
 // negotiate picks JSON or HTML: the f parameter wins, then the Accept
-// header's preference (q values, first listed on a tie); JSON by default,
+// header's preference (httpx.Negotiate: q values, the more specific type
+// and then JSON on a tie); JSON by default,
 // since most clients (GDAL, QGIS) send no Accept or */*.
 func negotiate(r *http.Request) (format, error) {
 	if vs, ok := r.URL.Query()["f"]; ok {
@@ -31,30 +31,19 @@ func negotiate(r *http.Request) (format, error) {
 		}
 		return 0, domain.Invalid("f", "must be json or html, not %q", vs[0])
 	}
-	best, bestQ := formatJSON, 0.0
-	for part := range strings.SplitSeq(r.Header.Get("Accept"), ",") {
-		media, params, _ := strings.Cut(strings.TrimSpace(part), ";")
-		media = strings.ToLower(strings.TrimSpace(media))
-		q := 1.0
-		for p := range strings.SplitSeq(params, ";") {
-			if v, ok := strings.CutPrefix(strings.TrimSpace(p), "q="); ok {
-				if f, err := strconv.ParseFloat(v, 64); err == nil {
-					q = f
-				}
-			}
-		}
-		var f format
-		switch {
-		case media == "text/html" || media == "application/xhtml+xml":
-			f = formatHTML
-		case strings.HasPrefix(media, "application/") || media == "*/*":
-			f = formatJSON
-		default:
-			continue
-		}
-		if q > bestQ {
-			best, bestQ = f, q
-		}
+	media, ok := httpx.Negotiate(r.Header.Get("Accept"), httpx.MediaJSON, acceptOffers...)
+	if ok && (media == httpx.MediaHTML || media == mediaXHTML) {
+		return formatHTML, nil
 	}
-	return best, nil
+	return formatJSON, nil
+}
+
+const mediaXHTML = "application/xhtml+xml"
+
+// acceptOffers are the media types the API answers in, JSON first: a
+// client that names none of them (or only another application/ type) gets
+// JSON, what GDAL and QGIS expect.
+var acceptOffers = []string{
+	httpx.MediaJSON, httpx.MediaGeoJSON, "application/schema+json", "application/vnd.oai.openapi+json",
+	httpx.MediaHTML, mediaXHTML,
 }

@@ -82,7 +82,11 @@ type doc struct {
 	TimeStamp      string            `json:"timeStamp"`
 	OpenAPI        string            `json:"openapi"`
 	Paths          map[string]any    `json:"paths"`
-	Code           string            `json:"code"`
+	Errors         []struct {
+		Extensions struct {
+			Code string `json:"code"`
+		} `json:"extensions"`
+	} `json:"errors"`
 }
 
 func (d doc) link(rel string) (link, bool) {
@@ -180,7 +184,7 @@ func TestEndpoints(t *testing.T) {
 			}
 			switch {
 			case tc.status >= 400:
-				if d.Code == "" {
+				if len(d.Errors) != 1 || d.Errors[0].Extensions.Code == "" {
 					t.Errorf("error without code: %s", body)
 				}
 			case strings.HasPrefix(tc.contentType, "text/html"):

@@ -9,7 +9,6 @@ import (
 	"mime"
 	"net/http"
 	"net/url"
-	"strconv"
 	"strings"
 
 	"github.com/99designs/gqlgen/graphql"
@@ -18,19 +17,19 @@ import (
 	"github.com/vektah/gqlparser/v2/gqlerror"
 	"github.com/vektah/gqlparser/v2/parser"
 
-	"github.com/serasi/serasi/graph"
+	"github.com/serasi/serasi/internal/httpx"
 )
 
 // Media types of the GraphQL-over-HTTP specification.
 const (
-	mediaGraphQLResponse = "application/graphql-response+json"
-	mediaJSON            = "application/json"
+	mediaGraphQLResponse = httpx.MediaGraphQLResponse
+	mediaJSON            = httpx.MediaJSON
 )
 
 // codeBadRequest is extensions.code of a request that is not a GraphQL
 // request at all (bad JSON, no query, wrong content type); errors about
 // argument values are BAD_USER_INPUT.
-const codeBadRequest = "BAD_REQUEST"
+const codeBadRequest = httpx.CodeBadRequest
 
 // graphqlHTTP is a gqlgen transport that follows the GraphQL-over-HTTP
 // specification (https://graphql.github.io/graphql-over-http/draft/) where
@@ -116,14 +115,18 @@ func (graphqlHTTP) Do(w http.ResponseWriter, r *http.Request, exec graphql.Graph
 		if media == mediaGraphQLResponse {
 			status = http.StatusBadRequest
 		}
-		// Refused by graph.Authorization before executing: the HTTP
-		// status says so too, whatever the media type.
-		switch gqlErrs[0].Extensions["code"] {
-		case graph.CodeUnauthenticated:
-			status = http.StatusUnauthorized
-			w.Header().Set("WWW-Authenticate", `Bearer realm="serasi"`)
-		case graph.CodeForbidden:
-			status = http.StatusForbidden
+		// Refused before executing for a reason the edge knows (a role
+		// graph.Authorization found missing, a size limit, an outage): the
+		// HTTP status says so too, whatever the media type.
+		if code, _ := gqlErrs[0].Extensions["code"].(string); code != "" {
+			if st, ok := httpx.StatusOf(code); ok && st != http.StatusBadRequest {
+				status = st
+			} else if ok && media == mediaGraphQLResponse {
+				status = st
+			}
+			if code == httpx.CodeUnauthenticated {
+				httpx.SetChallenge(w, "")
+			}
 		}
 		resp := exec.DispatchError(graphql.WithOperationContext(ctx, opCtx), gqlErrs)
 		writeJSON(w, media, status, errorsOnly{Errors: resp.Errors, Extensions: resp.Extensions})
@@ -138,7 +141,7 @@ func (graphqlHTTP) Do(w http.ResponseWriter, r *http.Request, exec graphql.Graph
 // (gqlgen wrote it) and json.Marshal would only scan and copy it again.
 func writeResponse(w http.ResponseWriter, media string, resp *graphql.Response) {
 	if len(resp.Errors) > 0 || len(resp.Extensions) > 0 || resp.Label != "" || resp.Path != nil || resp.HasNext != nil {
-		writeJSON(w, media, http.StatusOK, resp)
+		writeJSON(w, media, executedStatus(resp), resp)
 		return
 	}
 	data := []byte(resp.Data)
@@ -150,6 +153,38 @@ func writeResponse(w http.ResponseWriter, media string, resp *graphql.Response) 
 	b = append(b, data...)
 	b = append(b, '}')
 	writeBody(w, media, http.StatusOK, b)
+}
+
+// executedStatus is 200 for an executed operation, unless the store was
+// unavailable and nothing came back: then 503 (with Retry-After), so that
+// a client, a proxy and a load balancer all know to retry. A response with
+// some data stays 200, as the GraphQL-over-HTTP specification asks.
+func executedStatus(resp *graphql.Response) int {
+	unavailable := false
+	for _, e := range resp.Errors {
+		if e.Extensions["code"] == httpx.CodeUnavailable {
+			unavailable = true
+			break
+		}
+	}
+	if !unavailable || hasData(resp.Data) {
+		return http.StatusOK
+	}
+	return http.StatusServiceUnavailable
+}
+
+// hasData reports whether data has a root field that is not null.
+func hasData(data []byte) bool {
+	var root map[string]json.RawMessage
+	if err := json.Unmarshal(data, &root); err != nil {
+		return false
+	}
+	for _, v := range root {
+		if string(bytes.TrimSpace(v)) != "null" {
+			return true
+		}
+	}
+	return false
 }
 
 // errorsOnly is a response to a request that did not execute: unlike
@@ -164,45 +199,14 @@ type errorsOnly struct {
 // application/json, and application/json for a missing header or a
 // wildcard, as legacy clients expect.
 func negotiate(accept string) (string, bool) {
-	// The common single types first: parsing allocates a map per part.
+	// The common single types first.
 	switch accept {
 	case mediaGraphQLResponse:
 		return mediaGraphQLResponse, true
-	case mediaJSON, "*/*":
+	case mediaJSON, "*/*", "":
 		return mediaJSON, true
 	}
-	if strings.TrimSpace(accept) == "" {
-		return mediaJSON, true
-	}
-	best, bestQ := "", 0.0
-	for part := range strings.SplitSeq(accept, ",") {
-		mt, params, err := mime.ParseMediaType(strings.TrimSpace(part))
-		if err != nil {
-			continue
-		}
-		q := 1.0
-		if s, ok := params["q"]; ok {
-			if q, err = strconv.ParseFloat(s, 64); err != nil {
-				continue
-			}
-		}
-		if q <= 0 { // q=0: "not acceptable" (RFC 9110, 12.4.2)
-			continue
-		}
-		var cand string
-		switch mt {
-		case mediaGraphQLResponse:
-			cand = mediaGraphQLResponse
-		case mediaJSON, "application/*", "*/*":
-			cand = mediaJSON
-		default:
-			continue
-		}
-		if q > bestQ || (q == bestQ && cand == mediaGraphQLResponse) {
-			best, bestQ = cand, q
-		}
-	}
-	return best, best != ""
+	return httpx.Negotiate(accept, mediaJSON, mediaGraphQLResponse, mediaJSON)
 }
 
 // readPOST reads a JSON request body {query, operationName, variables,
@@ -413,18 +417,9 @@ func writeRequestError(w http.ResponseWriter, media string, e *requestError) {
 }
 
 func writeJSON(w http.ResponseWriter, media string, status int, v any) {
-	b, err := json.Marshal(v)
-	if err != nil {
-		// Only a marshaller bug gets here; the response is already decided.
-		status = http.StatusInternalServerError
-		b = []byte(`{"errors":[{"message":"internal error","extensions":{"code":"INTERNAL"}}]}`)
-	}
-	writeBody(w, media, status, b)
+	httpx.WriteJSON(w, status, media+"; charset=utf-8", v)
 }
 
 func writeBody(w http.ResponseWriter, media string, status int, b []byte) {
-	w.Header().Set("Content-Type", media+"; charset=utf-8")
-	w.Header().Set("Content-Length", strconv.Itoa(len(b)))
-	w.WriteHeader(status)
-	_, _ = w.Write(b)
+	httpx.WriteBody(w, status, media+"; charset=utf-8", b)
 }

@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"net/http"
 	"net/http/httptest"
+	"os"
 	"strings"
 	"testing"
 	"time"
@@ -54,7 +55,7 @@ func errorCode(r gqlResponse) string {
 	return c
 }
 
-func newMemory(t *testing.T) store.Store {
+func newMemory(t testing.TB) store.Store {
 	t.Helper()
 	st, err := memory.New(geodata.FS)
 	if err != nil {
@@ -168,10 +169,52 @@ func TestRequestDeadline(t *testing.T) {
 	if took := time.Since(start); took > 5*time.Second {
 		t.Fatalf("the request took %v despite a 50 ms deadline", took)
 	}
-	if status != http.StatusOK || errorCode(res) != "INTERNAL" {
-		t.Fatalf("status %d, errors %+v; want 200 with an INTERNAL error", status, res.Errors)
+	// The store did not answer within the deadline: the client should
+	// retry, not report a bug.
+	if status != http.StatusServiceUnavailable || errorCode(res) != "UNAVAILABLE" {
+		t.Fatalf("status %d, errors %+v; want 503 with an UNAVAILABLE error", status, res.Errors)
 	}
 	if strings.Contains(res.Errors[0].Message, "deadline") {
 		t.Errorf("internal details leaked: %q", res.Errors[0].Message)
+	}
+}
+
+// GraphiQL's introspection query (graphql-js getIntrospectionQuery with the
+// options GraphiQL sends; 15 levels deep) passes the default limits, while
+// data fields nested as deep are still refused.
+func TestIntrospectionUnderTheLimits(t *testing.T) {
+	h := server.New(server.Config{}, newMemory(t), nil)
+	q, err := os.ReadFile("testdata/graphiql-introspection.graphql")
+	if err != nil {
+		t.Fatal(err)
+	}
+	status, res := post(t, h, map[string]any{"query": string(q), "operationName": "IntrospectionQuery"})
+	if status != http.StatusOK || len(res.Errors) != 0 {
+		t.Fatalf("status %d, errors %+v", status, res.Errors)
+	}
+	types, _ := res.Data["__schema"].(map[string]any)["types"].([]any)
+	found := false
+	for _, ty := range types {
+		if ty.(map[string]any)["name"] == "Kelurahan" {
+			found = true
+		}
+	}
+	if !found {
+		t.Errorf("no Kelurahan among %d types", len(types))
+	}
+
+	deep := `{ kelurahan(code: "74.72.02.1001") { forums { kelurahan { forums { kelurahan { forums { kelurahan { forums { kelurahan { forums { kelurahan { forums { kelurahan { forums { kelurahan { name } } } } } } } } } } } } } } } }`
+	if _, res := post(t, h, map[string]any{"query": deep}); errorCode(res) != "QUERY_TOO_DEEP" {
+		t.Errorf("15 levels of data fields: %+v, want QUERY_TOO_DEEP", res.Errors)
+	}
+	// Nor does introspection open a way around the limit for data.
+	mixed := `{ __typename __schema { queryType { name } } ` + deep[1:]
+	if _, res := post(t, h, map[string]any{"query": mixed}); errorCode(res) != "QUERY_TOO_DEEP" {
+		t.Errorf("data beside introspection: %+v, want QUERY_TOO_DEEP", res.Errors)
+	}
+	// A hostile introspection query is refused by validation.
+	fan := `{ __schema { types { fields { type { fields { type { fields { type { fields { name } } } } } } } } } }`
+	if _, res := post(t, h, map[string]any{"query": fan}); errorCode(res) != "GRAPHQL_VALIDATION_FAILED" {
+		t.Errorf("introspection fan-out: %+v, want GRAPHQL_VALIDATION_FAILED", res.Errors)
 	}
 }

@@ -244,7 +244,7 @@ func TestServeTileErrors(t *testing.T) {
 				return
 			}
 			var body layers.ErrorBody
-			if err := json.Unmarshal(rec.Body.Bytes(), &body); err != nil || body.Code != tc.code {
+			if err := json.Unmarshal(rec.Body.Bytes(), &body); err != nil || len(body.Errors) != 1 || body.Errors[0].Extensions.Code != tc.code {
 				t.Errorf("body %s: %v", rec.Body, err)
 			}
 		})
