@@ -10,6 +10,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/xuri/excelize/v2"
+
 	"github.com/serasi/serasi/internal/domain"
 	"github.com/serasi/serasi/internal/export"
 	"github.com/serasi/serasi/internal/importer"
@@ -35,6 +37,7 @@ func RunConformanceTests(t *testing.T, h Harness) {
 		{"Forums", testForums},
 		{"Activities", testActivities},
 		{"Credentials", testCredentials},
+		{"Templates", testTemplates},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			s, w := h(t)
@@ -237,5 +240,71 @@ func testCredentials(t *testing.T, s store.ReadWriter, im *importer.Importer) {
 		Actor: domain.Actor{Name: "viewer", Role: domain.RoleViewer}})
 	if domain.ErrorCode(err) != domain.EFORBIDDEN {
 		t.Errorf("a viewer's import: %v, want forbidden", err)
+	}
+}
+
+// testTemplates fills each XLSX template's Data sheet with the example row
+// of its instruction sheet and imports it: the example is valid, and the
+// drop-downs are there.
+func testTemplates(t *testing.T, s store.ReadWriter, im *importer.Importer) {
+	ctx := context.Background()
+	kels, err := s.Kelurahans(ctx, domain.KelurahanFilter{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, layer := range importer.Layers {
+		var buf bytes.Buffer
+		if err := importer.WriteTemplate(&buf, layer, importer.XLSX, kels); err != nil {
+			t.Fatal(err)
+		}
+		x, err := excelize.OpenReader(&buf)
+		if err != nil {
+			t.Fatal(err)
+		}
+		dvs, err := x.GetDataValidations("Data")
+		if err != nil {
+			t.Fatal(err)
+		}
+		want := map[importer.Layer]int{importer.Projects: 3, importer.Forums: 1, importer.Activities: 2}[layer]
+		if len(dvs) != want {
+			t.Errorf("%s: %d drop-down lists, want %d", layer, len(dvs), want)
+		}
+		rows, err := x.GetRows("Petunjuk")
+		if err != nil {
+			t.Fatal(err)
+		}
+		header, example := rows[len(rows)-2], rows[len(rows)-1]
+		for i := range header {
+			cell, _ := excelize.CoordinatesToCellName(i+1, 2)
+			v := ""
+			if i < len(example) {
+				v = example[i]
+			}
+			if err := x.SetCellValue("Data", cell, v); err != nil {
+				t.Fatal(err)
+			}
+		}
+		var filled bytes.Buffer
+		if _, err := x.WriteTo(&filled); err != nil {
+			t.Fatal(err)
+		}
+		rep, err := im.Import(ctx, &filled, importer.Options{Layer: layer, Name: "template.xlsx", DryRun: true, Actor: editor})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !rep.OK() || rep.Created != 1 {
+			t.Errorf("%s: the template's example row does not import: %+v", layer, rep)
+		}
+		var csvBuf bytes.Buffer
+		if err := importer.WriteTemplate(&csvBuf, layer, importer.CSV, kels); err != nil {
+			t.Fatal(err)
+		}
+		rep, err = im.Import(ctx, &csvBuf, importer.Options{Layer: layer, Name: "template.csv", DryRun: true, Actor: editor})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(rep.Problems) != 1 || !strings.Contains(rep.Problems[0].Message, "tidak ada baris data") {
+			t.Errorf("%s: the empty CSV template: %+v", layer, rep.Problems)
+		}
 	}
 }
