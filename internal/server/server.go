@@ -14,11 +14,13 @@ import (
 
 	"github.com/serasi/serasi/graph"
 	"github.com/serasi/serasi/graph/loaders"
+	"github.com/serasi/serasi/internal/importer"
 	"github.com/serasi/serasi/internal/layers"
 	"github.com/serasi/serasi/internal/logging"
 	"github.com/serasi/serasi/internal/ogcapi"
 	"github.com/serasi/serasi/internal/store"
 	"github.com/serasi/serasi/internal/tiles"
+	"github.com/serasi/serasi/internal/transfer"
 	"github.com/serasi/serasi/internal/webmap"
 )
 
@@ -154,8 +156,20 @@ func (s *Server) routes() http.Handler {
 	mux.Handle("/ogcapi", ogc)
 	mux.Handle("/ogcapi/", ogc)
 
-	var h http.Handler = mux
-	h = limitBody(s.cfg.MaxBodyBytes, h)
+	// Records in and out: imports (EDITOR), exports, templates.
+	var batch importer.BatchWriter
+	if rw, ok := s.store.(store.ReadWriter); ok {
+		batch = importer.StoreBatch{Store: rw}
+	}
+	records := auth(transfer.Routes(s.store, transfer.Options{Writer: batch, OnWrite: s.InvalidateTiles, Logger: s.logger}))
+	mux.Handle("/export/", records)
+	mux.Handle("/templates/", records)
+
+	// Uploads have their own, larger body limit (transfer.MaxUploadBytes).
+	outer := http.NewServeMux()
+	outer.Handle("/", limitBody(s.cfg.MaxBodyBytes, mux))
+	outer.Handle("POST /import/", records)
+	var h http.Handler = outer
 	h = recoverPanics(s.logger, h)
 	h = accessLog(s.access, h)
 	// Outermost, so that the access log line carries the request id too.
