@@ -215,16 +215,17 @@ func enumValue[T ~string](c *converter, i int, key string, all []T, label func(T
 			return x
 		}
 	}
-	best, bestD := "", math.MaxInt
+	best, bestD, bestLen := "", math.MaxInt, 0
 	for _, x := range all {
 		for _, name := range []string{label(x), string(x)} {
 			if d := levenshtein.ComputeDistance(n, normLabel(name)); d < bestD {
-				best, bestD = label(x), d
+				best, bestD, bestLen = label(x), d, len(normLabel(name))
 			}
 		}
 	}
 	hint := ""
-	if bestD <= max(3, len(n)/3) {
+	// Near enough to be a misspelling or a shortening, not another word.
+	if bestD <= max(3, bestLen/2) {
 		hint = fmt.Sprintf(" Maksud Anda %q?", best)
 	}
 	c.problem(i, key, v, "%s %q tidak dikenal.%s Pilihan: %s", what, v, hint, choices(all, label))

@@ -42,7 +42,20 @@ type Report struct {
 	Written   bool      `json:"written"` // the batch was committed
 	Headers   []string  `json:"headers,omitempty"`
 	Problems  []Problem `json:"problems"`
+	// ProblemRows are the cells of the first rows with problems (at most
+	// MaxProblemRows), under Headers, so that a page can show them with
+	// the bad cells marked.
+	ProblemRows []RowCells `json:"problemRows,omitempty"`
 }
+
+// RowCells is one row of the file as read.
+type RowCells struct {
+	Row   int      `json:"row"`
+	Cells []string `json:"cells"`
+}
+
+// MaxProblemRows bounds Report.ProblemRows.
+const MaxProblemRows = 200
 
 // OK reports whether the import had no problem.
 func (r *Report) OK() bool { return len(r.Problems) == 0 }
@@ -149,6 +162,7 @@ func (im *Importer) Import(ctx context.Context, r io.Reader, opts Options) (*Rep
 	}
 	sortProblems(rep.Problems)
 	if len(rep.Problems) > 0 {
+		rep.ProblemRows = problemRows(t, rep.Problems)
 		return rep, nil
 	}
 	rep.Created, rep.Updated, rep.Unchanged = res.Created, res.Updated, res.Unchanged
@@ -158,4 +172,24 @@ func (im *Importer) Import(ctx context.Context, r io.Reader, opts Options) (*Rep
 
 func sortProblems(ps []Problem) {
 	sort.SliceStable(ps, func(i, j int) bool { return ps[i].Row < ps[j].Row })
+}
+
+func problemRows(t *table, ps []Problem) []RowCells {
+	byLine := make(map[int]int, len(t.rows))
+	for i, r := range t.rows {
+		byLine[r.line] = i
+	}
+	var out []RowCells
+	seen := map[int]bool{}
+	for _, p := range ps {
+		i, ok := byLine[p.Row]
+		if !ok || seen[p.Row] || len(out) >= MaxProblemRows {
+			continue
+		}
+		seen[p.Row] = true
+		cells := make([]string, len(t.headers))
+		copy(cells, t.rows[i].cells)
+		out = append(out, RowCells{Row: p.Row, Cells: cells})
+	}
+	return out
 }
