@@ -53,3 +53,19 @@ func openDurable(t *testing.T, dir string) *memory.Store {
 	t.Cleanup(func() { s.Close() })
 	return s
 }
+
+func TestFlowConformance(t *testing.T) {
+	storetest.RunFlowConformanceTests(t, func(t *testing.T) store.FlowStore {
+		s, err := memory.New(geodata.FS)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return s
+	})
+}
+
+func TestFlowConformanceDurable(t *testing.T) {
+	storetest.RunFlowConformanceTests(t, func(t *testing.T) store.FlowStore {
+		return openDurable(t, t.TempDir())
+	})
+}
