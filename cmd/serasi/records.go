@@ -74,7 +74,11 @@ func runImport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 		return err
 	}
 	defer st.Close()
-	im := &importer.Importer{Store: st, Writer: importer.StoreBatch{Store: st}}
+	batcher, ok := st.(store.Batcher)
+	if !ok {
+		return errors.New("import: this store cannot take batches")
+	}
+	im := &importer.Importer{Store: st, Writer: importer.FlowBatch{Store: batcher}}
 	rep, err := im.Import(ctx, file, importer.Options{Layer: layer, Format: f, Name: filepath.Base(pos[1]), DryRun: *dry, Actor: cliActor})
 	if err != nil {
 		return userError("import", err)

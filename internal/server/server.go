@@ -158,8 +158,8 @@ func (s *Server) routes() http.Handler {
 
 	// Records in and out: imports (EDITOR), exports, templates.
 	var batch importer.BatchWriter
-	if rw, ok := s.store.(store.ReadWriter); ok {
-		batch = importer.StoreBatch{Store: rw}
+	if b, ok := s.store.(store.Batcher); ok {
+		batch = importer.FlowBatch{Store: b}
 	}
 	records := auth(transfer.Routes(s.store, transfer.Options{Writer: batch, OnWrite: s.InvalidateTiles, Logger: s.logger}))
 	mux.Handle("/export/", records)

@@ -6,6 +6,7 @@ package importertest
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"net/url"
 	"strings"
 	"testing"
@@ -85,6 +86,27 @@ func testCreateThenIdempotent(t *testing.T, s store.ReadWriter, im *importer.Imp
 		p.KelurahanCode != "74.72.02.1001" || p.ForumID != "fks-2015-wale" || p.Version != 1 ||
 		p.StartDate == nil || p.StartDate.Format("2006-01-02") != "2024-03-01" || p.Beneficiaries != 120 {
 		t.Errorf("imported project: %+v", p)
+	}
+	// One audit entry for the whole file, with its name and SHA-256.
+	audit, err := s.AuditLog(ctx, domain.AuditFilter{RecordType: domain.RecordBatch}, domain.Page{Limit: 10})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var after struct {
+		Source  string `json:"source"`
+		SHA256  string `json:"sha256"`
+		Created int    `json:"created"`
+	}
+	if audit.TotalCount == 1 {
+		_ = json.Unmarshal(audit.Items[0].After, &after)
+	}
+	if audit.TotalCount != 1 || audit.Items[0].RecordID != rep.SHA256 || audit.Items[0].ActorName != editor.Name ||
+		after != (struct {
+			Source  string `json:"source"`
+			SHA256  string `json:"sha256"`
+			Created int    `json:"created"`
+		}{"proyek.csv", rep.SHA256, 2}) {
+		t.Errorf("audit of the import: %d entries, %+v", audit.TotalCount, after)
 	}
 	again := importString(t, im, importer.Projects, "proyek.csv", projectsCSV, false)
 	if !again.OK() || counts(again) != [3]int{0, 0, 2} {

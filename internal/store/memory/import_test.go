@@ -16,13 +16,13 @@ func TestImportConformance(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		return s, importer.StoreBatch{Store: s}
+		return s, importer.FlowBatch{Store: s}
 	})
 }
 
 func TestImportConformanceDurable(t *testing.T) {
 	importertest.RunConformanceTests(t, func(t *testing.T) (store.ReadWriter, importer.BatchWriter) {
 		s := openDurable(t, t.TempDir())
-		return s, importer.StoreBatch{Store: s}
+		return s, importer.FlowBatch{Store: s}
 	})
 }

@@ -12,6 +12,6 @@ import (
 func TestImportConformance(t *testing.T) {
 	importertest.RunConformanceTests(t, func(t *testing.T) (store.ReadWriter, importer.BatchWriter) {
 		s := postgistest.Open(t, postgistest.NewSeeded(t))
-		return s, importer.StoreBatch{Store: s}
+		return s, importer.FlowBatch{Store: s}
 	})
 }
