@@ -14,7 +14,6 @@ import (
 	"github.com/paulmach/orb/geojson"
 
 	"github.com/serasi/serasi/internal/domain"
-	"github.com/serasi/serasi/internal/store"
 )
 
 // converter turns the rows of a table into store inputs, noting every
@@ -33,6 +32,8 @@ type converter struct {
 	bad map[[2]any]bool
 	// geomCols is, per row, the columns its geometry came from.
 	geomCols []string
+	// enums maps a column's folded labels and names to enum values.
+	enums map[string]map[string]string
 }
 
 // mapHeaders matches the file's headers to the layer's columns and
@@ -210,10 +211,19 @@ func enumValue[T ~string](c *converter, i int, key string, all []T, label func(T
 		return ""
 	}
 	n := normLabel(v)
-	for _, x := range all {
-		if normLabel(string(x)) == n || normLabel(label(x)) == n {
-			return x
+	if c.enums == nil {
+		c.enums = map[string]map[string]string{}
+	}
+	names, ok := c.enums[key]
+	if !ok {
+		names = map[string]string{}
+		for _, x := range all {
+			names[normLabel(string(x))], names[normLabel(label(x))] = string(x), string(x)
 		}
+		c.enums[key] = names
+	}
+	if x, ok := names[n]; ok {
+		return T(x)
 	}
 	best, bestD, bestLen := "", math.MaxInt, 0
 	for _, x := range all {
@@ -486,7 +496,7 @@ type kelurahanNames struct {
 	names map[string][]string // folded name → codes
 }
 
-func newKelurahanNames(ctx context.Context, st store.Store) (kelurahanNames, error) {
+func newKelurahanNames(ctx context.Context, st Store) (kelurahanNames, error) {
 	kels, err := st.Kelurahans(ctx, domain.KelurahanFilter{})
 	if err != nil {
 		return kelurahanNames{}, err

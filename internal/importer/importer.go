@@ -69,10 +69,15 @@ type Options struct {
 	Actor  domain.Actor
 }
 
+// Store is what an import reads: the kelurahan, to turn names into codes.
+type Store interface {
+	Kelurahans(ctx context.Context, f domain.KelurahanFilter) ([]domain.Kelurahan, error)
+}
+
 // Importer imports files into a store.
 type Importer struct {
-	// Store reads the kelurahan (names to codes) and existing records.
-	Store store.Store
+	// Store reads the kelurahan (names to codes); any store.Store is one.
+	Store Store
 	// Writer checks and writes the batch.
 	Writer BatchWriter
 }

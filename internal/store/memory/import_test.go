@@ -26,3 +26,11 @@ func TestImportConformanceDurable(t *testing.T) {
 		return s, importer.FlowBatch{Store: s}
 	})
 }
+
+// BenchmarkImport: go test -run x -bench Import -benchtime 1x ./internal/store/memory/
+func BenchmarkImport(b *testing.B) {
+	importertest.RunBenchmarks(b, func(b *testing.B) (store.ReadWriter, importer.BatchWriter) {
+		s := openDurable(b, b.TempDir())
+		return s, importer.FlowBatch{Store: s}
+	})
+}

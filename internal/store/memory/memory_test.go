@@ -44,7 +44,7 @@ func TestWriteConformanceDurable(t *testing.T) {
 }
 
 // openDurable opens a store on dir and closes it when the test ends.
-func openDurable(t *testing.T, dir string) *memory.Store {
+func openDurable(t testing.TB, dir string) *memory.Store {
 	t.Helper()
 	s, err := memory.Open(geodata.FS, dir)
 	if err != nil {

@@ -15,3 +15,11 @@ func TestImportConformance(t *testing.T) {
 		return s, importer.FlowBatch{Store: s}
 	})
 }
+
+// BenchmarkImport: scripts/pgtest run -- go test -run x -bench Import -benchtime 1x ./internal/store/postgis/
+func BenchmarkImport(b *testing.B) {
+	importertest.RunBenchmarks(b, func(b *testing.B) (store.ReadWriter, importer.BatchWriter) {
+		s := postgistest.Open(b, postgistest.NewSeeded(b))
+		return s, importer.FlowBatch{Store: s}
+	})
+}
