@@ -483,8 +483,8 @@ func (c *converter) failure(f ItemError) {
 	if key == colLat {
 		value = c.cell(i, colLat) + "; " + c.cell(i, colLon)
 	}
-	msg := f.Message
-	if strings.Contains(msg, "outside Kota Baubau") {
+	msg := translate(f.Message)
+	if outsideCity(f.Message) {
 		msg += fmt.Sprintf(" — periksa koordinat: Kota Baubau ada di sekitar lintang %s, bujur %s", idDecimal(baubauLat), idDecimal(baubauLon))
 	}
 	c.problem(i, key, value, "%s", msg)

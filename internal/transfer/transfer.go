@@ -12,6 +12,7 @@ package transfer
 
 import (
 	"bytes"
+	"context"
 	"errors"
 	"fmt"
 	"io"
@@ -36,6 +37,11 @@ import (
 // multipart headers. The server must not apply its smaller body limit to
 // POST /import/.
 const MaxUploadBytes = importer.MaxFileBytes + 64<<10
+
+// ImportTimeout bounds one import over HTTP, reading the upload included.
+// The server's write timeout still bounds the answer: a file too big to
+// check and write in that time is better imported with serasi import.
+const ImportTimeout = 2 * time.Minute
 
 // Options configure the handlers.
 type Options struct {
@@ -123,7 +129,13 @@ func (h *handler) importFile(w http.ResponseWriter, r *http.Request) {
 	if n := q.Get("name"); n != "" {
 		name = n
 	}
-	rep, err := (&importer.Importer{Store: h.st, Writer: h.opts.Writer}).Import(r.Context(), file, importer.Options{
+	// A whole file takes longer than the server's per-request deadline
+	// allows a query; it keeps the request's values (actor, request id)
+	// under a deadline of its own. The write is one transaction, so an
+	// import cut short writes nothing.
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(r.Context()), ImportTimeout)
+	defer cancel()
+	rep, err := (&importer.Importer{Store: h.st, Writer: h.opts.Writer}).Import(ctx, file, importer.Options{
 		Layer: layer, Format: format, Name: name, DryRun: dry, Actor: actor,
 	})
 	if err != nil {
