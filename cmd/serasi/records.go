@@ -10,6 +10,7 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"runtime/debug"
 	"strings"
 
 	"github.com/serasi/serasi/geodata"
@@ -20,6 +21,10 @@ import (
 	"github.com/serasi/serasi/internal/store"
 	"github.com/serasi/serasi/internal/store/memory"
 )
+
+// importMemoryLimit is the soft memory limit of serasi import (GOMEMLIMIT
+// overrides it).
+const importMemoryLimit = 350 << 20
 
 // runImport imports a file of records:
 //
@@ -68,6 +73,12 @@ func runImport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	defer file.Close()
 	if fi, err := file.Stat(); err == nil && fi.Size() > importer.MaxFileBytes {
 		return fmt.Errorf("import: %s", importer.ErrTooLarge.Message)
+	}
+	// A whole file is parsed, checked and written at once; a soft memory
+	// limit makes the collector work harder rather than let the heap
+	// double (100,000 projects: 0.43 GB peak instead of 0.62 GB).
+	if os.Getenv("GOMEMLIMIT") == "" {
+		debug.SetMemoryLimit(importMemoryLimit)
 	}
 	st, where, err := openDataStore(ctx, "import", "upload the file at /impor", db, *dataDir, false, stderr)
 	if err != nil {

@@ -115,6 +115,7 @@ func (im *Importer) Import(ctx context.Context, r io.Reader, opts Options) (*Rep
 		return rep, nil
 	}
 	t, err := readTable(data, rep.Format)
+	data = nil // the rows hold what is needed; 20 MB less to keep
 	if err != nil {
 		var fe *FileError
 		if errors.As(err, &fe) {

@@ -67,7 +67,7 @@ const (
 	// XLSX archives may unpack to at most this much (zip bombs), and one
 	// sheet's XML to at most maxSheetXML before excelize spills it to disk.
 	maxUnzipped  = 512 << 20
-	maxSheetXML  = 64 << 20
+	maxSheetXML  = 256 << 20
 	maxCellBytes = 32 << 10
 )
 

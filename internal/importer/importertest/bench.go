@@ -14,6 +14,7 @@ import (
 
 	"github.com/serasi/serasi/geodata"
 	"github.com/serasi/serasi/internal/dataset"
+	"github.com/serasi/serasi/internal/domain"
 	"github.com/serasi/serasi/internal/export"
 	"github.com/serasi/serasi/internal/geobuild"
 	"github.com/serasi/serasi/internal/importer"
@@ -72,6 +73,13 @@ func benchFile(b *testing.B, f export.Format) []byte {
 				return
 			}
 			benchFiles[format] = buf.Bytes()
+			// IMPORT_BENCH_DUMP=DIR keeps the files, to time the binary on them.
+			if dir := os.Getenv("IMPORT_BENCH_DUMP"); dir != "" {
+				if err := os.WriteFile(fmt.Sprintf("%s/projects-%d.%s", dir, BenchProjects(), format), buf.Bytes(), 0o644); err != nil {
+					benchErr = err
+					return
+				}
+			}
 			if format == export.CSV && buf.Len() > importer.MaxFileBytes {
 				benchErr = fmt.Errorf("the benchmark's CSV has %d bytes, more than an import takes", buf.Len())
 				return
@@ -111,6 +119,23 @@ func RunBenchmarks(b *testing.B, h func(b *testing.B) (store.ReadWriter, importe
 			b.ReportMetric(float64(BenchProjects()), "projects")
 		})
 	}
+	// The reading, mapping and parsing alone, with a writer that only
+	// counts: what the import costs before the store's checks and write.
+	for _, format := range []export.Format{export.CSV, export.XLSX} {
+		b.Run("Read"+string(format), func(b *testing.B) {
+			data := benchFile(b, format)
+			s, _ := h(b)
+			im := &importer.Importer{Store: s, Writer: countingWriter{}}
+			b.SetBytes(int64(len(data)))
+			b.ResetTimer()
+			for range b.N {
+				rep, err := im.Import(ctx, bytes.NewReader(data), importer.Options{Layer: importer.Projects, Name: "bench." + string(format), Actor: editor})
+				if err != nil || !rep.OK() || rep.Created != BenchProjects() {
+					b.Fatalf("read: %v %d created", err, rep.Created)
+				}
+			}
+		})
+	}
 	for _, format := range []export.Format{export.XLSX, export.GPKG} {
 		b.Run("Export"+string(format), func(b *testing.B) {
 			s, w := h(b)
@@ -132,4 +157,11 @@ func RunBenchmarks(b *testing.B, h func(b *testing.B) (store.ReadWriter, importe
 			b.ReportMetric(float64(n)/(1<<20), "MiB")
 		})
 	}
+}
+
+// countingWriter takes every item as created and writes nothing.
+type countingWriter struct{}
+
+func (countingWriter) WriteBatch(ctx context.Context, actor domain.Actor, b importer.Batch) (importer.BatchResult, error) {
+	return importer.BatchResult{Created: len(b.Forums) + len(b.Projects) + len(b.Activities)}, nil
 }
