@@ -6,6 +6,7 @@ import (
 	"encoding/csv"
 	"io"
 	"strconv"
+	"strings"
 	"time"
 )
 
@@ -38,6 +39,9 @@ func writeCSV(ctx context.Context, w io.Writer, src *source) error {
 		}
 		for i, v := range r.values {
 			cells[i] = cellText(v)
+			if s, ok := v.(string); ok {
+				cells[i] = defuse(s)
+			}
 		}
 		return cw.Write(cells)
 	})
@@ -65,4 +69,15 @@ func cellText(v any) string {
 		return v.Format(time.DateOnly)
 	}
 	return ""
+}
+
+// defuse keeps a spreadsheet from taking a text cell for a formula ("CSV
+// injection"): text starting with = + - @ or a control character gets a
+// leading apostrophe, which Excel shows as text and an import removes
+// (importer.Undefuse). XLSX cells are typed and need none.
+func defuse(s string) string {
+	if s != "" && strings.ContainsRune("=+-@\t\r", rune(s[0])) {
+		return "'" + s
+	}
+	return s
 }

@@ -151,7 +151,16 @@ func (c *converter) problem(i int, key, value, format string, args ...any) {
 	c.rep.Problems = append(c.rep.Problems, Problem{Row: c.t.rows[i].line, Column: h, Value: value, Message: fmt.Sprintf(format, args...)})
 }
 
-func (c *converter) text(i int, key string) string { return c.cell(i, key) }
+func (c *converter) text(i int, key string) string { return Undefuse(c.cell(i, key)) }
+
+// Undefuse removes the apostrophe an export puts before text that a
+// spreadsheet would take for a formula ('=..., '+..., '-..., '@...).
+func Undefuse(s string) string {
+	if len(s) > 1 && s[0] == '\'' && strings.ContainsRune("=+-@\t\r", rune(s[1])) {
+		return s[1:]
+	}
+	return s
+}
 
 func (c *converter) int(i int, key string) int {
 	v := c.cell(i, key)
@@ -196,7 +205,7 @@ func (c *converter) date(i int, key string, required bool) *time.Time {
 // required reports an empty required cell; the store would say "must not
 // be empty" in English, the report says what to write.
 func (c *converter) required(i int, key, what string) string {
-	v := c.cell(i, key)
+	v := Undefuse(c.cell(i, key))
 	if v == "" {
 		c.problem(i, key, v, "wajib diisi: %s", what)
 	}

@@ -38,7 +38,8 @@ import (
 // POST /import/.
 const MaxUploadBytes = importer.MaxFileBytes + 64<<10
 
-// ImportTimeout bounds one import over HTTP, reading the upload included.
+// ImportTimeout bounds one import or export over HTTP, reading the upload
+// included.
 // The server's write timeout still bounds the answer: a file too big to
 // check and write in that time is better imported with serasi import.
 const ImportTimeout = 2 * time.Minute
@@ -237,8 +238,12 @@ func (h *handler) exportFile(w http.ResponseWriter, r *http.Request) {
 	}
 	// Written to memory first, so that a failure half way is an error
 	// response rather than a truncated file.
+	// A whole layer may take longer than a query's deadline (100,000
+	// projects are read in pages of 500).
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(r.Context()), ImportTimeout)
+	defer cancel()
 	var buf bytes.Buffer
-	if err := export.Write(r.Context(), h.st, &buf, layer, format, filters); err != nil {
+	if err := export.Write(ctx, h.st, &buf, layer, format, filters); err != nil {
 		h.fail(w, r, err)
 		return
 	}

@@ -199,6 +199,20 @@ func testBadRowsWriteNothing(t *testing.T, s store.ReadWriter, im *importer.Impo
 // imports it again: nothing changes.
 func testRoundTrip(t *testing.T, s store.ReadWriter, im *importer.Importer) {
 	ctx := context.Background()
+	// A title a spreadsheet would run as a formula: the CSV export defuses
+	// it, the import restores it.
+	formula := "kode,judul,jenis,tahun,status,lintang,bujur\nprj-formula,=HYPERLINK(\"http://x\"),Tugu keserasian sosial,2024,Selesai,-5.456,122.6077\n"
+	if rep := importString(t, im, importer.Projects, "rumus.csv", formula, false); !rep.OK() || rep.Created != 1 {
+		t.Fatalf("formula title: %+v", rep)
+	}
+	var csvOut bytes.Buffer
+	all, _ := layers.ParseFilters("projects", url.Values{})
+	if err := export.Write(ctx, s, &csvOut, importer.Projects, export.CSV, all); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(csvOut.String(), `"'=HYPERLINK(""http://x"")"`) {
+		t.Errorf("the CSV export does not defuse a formula title")
+	}
 	for _, layer := range importer.Layers {
 		f, err := layers.ParseFilters(string(layer), url.Values{})
 		if err != nil {
