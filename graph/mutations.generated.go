@@ -2179,6 +2179,7 @@ var (
 		"ARCHIVE": domain.OpArchive,
 		"DELETE":  domain.OpDelete,
 		"REVOKE":  domain.OpRevoke,
+		"IMPORT":  domain.OpImport,
 	}
 	marshalNAuditOperation2githubᚗcomᚋserasiᚋserasiᚋinternalᚋdomainᚐAuditOperation = map[domain.AuditOperation]string{
 		domain.OpCreate:  "CREATE",
@@ -2186,6 +2187,7 @@ var (
 		domain.OpArchive: "ARCHIVE",
 		domain.OpDelete:  "DELETE",
 		domain.OpRevoke:  "REVOKE",
+		domain.OpImport:  "IMPORT",
 	}
 )
 
@@ -2242,12 +2244,14 @@ var (
 		"PROJECT":  domain.RecordProject,
 		"ACTIVITY": domain.RecordActivity,
 		"TOKEN":    domain.RecordToken,
+		"BATCH":    domain.RecordBatch,
 	}
 	marshalNRecordType2githubᚗcomᚋserasiᚋserasiᚋinternalᚋdomainᚐRecordType = map[domain.RecordType]string{
 		domain.RecordForum:    "FORUM",
 		domain.RecordProject:  "PROJECT",
 		domain.RecordActivity: "ACTIVITY",
 		domain.RecordToken:    "TOKEN",
+		domain.RecordBatch:    "BATCH",
 	}
 )
 
@@ -2346,12 +2350,14 @@ var (
 		"PROJECT":  domain.RecordProject,
 		"ACTIVITY": domain.RecordActivity,
 		"TOKEN":    domain.RecordToken,
+		"BATCH":    domain.RecordBatch,
 	}
 	marshalORecordType2ᚖgithubᚗcomᚋserasiᚋserasiᚋinternalᚋdomainᚐRecordType = map[domain.RecordType]string{
 		domain.RecordForum:    "FORUM",
 		domain.RecordProject:  "PROJECT",
 		domain.RecordActivity: "ACTIVITY",
 		domain.RecordToken:    "TOKEN",
+		domain.RecordBatch:    "BATCH",
 	}
 )
 

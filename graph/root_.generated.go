@@ -1887,6 +1887,8 @@ enum RecordType {
   ACTIVITY
   "An API token."
   TOKEN
+  "A batch of records imported at once (one audit entry for the whole batch; its recordId is the file's SHA-256, or else its name)."
+  BATCH
 }
 
 "What a mutation did."
@@ -1901,6 +1903,8 @@ enum AuditOperation {
   DELETE
   "A token was revoked."
   REVOKE
+  "A batch of forums, projects and activities was imported (created or updated by id)."
+  IMPORT
 }
 
 """

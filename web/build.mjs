@@ -5,6 +5,8 @@
 //   dist/graphiql/assets/*          its script and styles
 //   dist/map/index.html             the map, served at /map
 //   dist/map/assets/*               its script, styles and MapLibre's worker
+//   dist/impor/index.html           the import page, served at /impor
+//   dist/impor/assets/*             its script and styles
 //
 // Asset names carry a content hash so the Go handler can cache them for a
 // year; the HTML pages are the only unhashed files. Nothing is loaded from
@@ -75,10 +77,13 @@ page('map/index.html', 'map/index.html', {
   WORKER: `/map/assets/${workerName}`,
 });
 
+const impor = await bundle('impor', 'impor/impor.js');
+page('impor/index.html', 'impor/index.html', { SCRIPT: impor.js, STYLE: impor.css });
+
 const gql = await bundle('graphiql', 'graphiql/graphiql.jsx');
 page('graphiql/index.html', 'index.html', { SCRIPT: gql.js, STYLE: gql.css });
 
-for (const [name, p] of [['map', map], ['graphiql', gql]]) {
+for (const [name, p] of [['map', map], ['impor', impor], ['graphiql', gql]]) {
   const size = (u) => (u ? readFileSync(join(dist, u)).length : 0);
   console.log(`${name}: ${basename(p.js)} ${(size(p.js) / 1024).toFixed(0)} KiB, ${p.css ? basename(p.css) : '-'} ${(size(p.css) / 1024).toFixed(0)} KiB`);
 }

@@ -7,6 +7,9 @@
 //	serasi geodata    rebuild geodata/ from the shared source boundaries
 //	serasi generate   write synthetic projects for benchmarks
 //	serasi token      create, list and revoke API tokens
+//	serasi import     import projects, forums or activities from a file
+//	serasi export     export a layer as CSV, XLSX, GeoJSON or GeoPackage
+//	serasi template   write a template to fill and import
 package main
 
 import (
@@ -34,6 +37,9 @@ func commands() map[string]command {
 		"geodata":  {"rebuild geodata/ from the shared source boundaries", runGeodata},
 		"generate": {"write synthetic projects for benchmarks", runGenerate},
 		"token":    {"create, list and revoke API tokens", runToken},
+		"import":   {"import projects, forums or activities from CSV, XLSX or GeoJSON", runImport},
+		"export":   {"export a layer as CSV, XLSX, GeoJSON or GeoPackage", runExport},
+		"template": {"write an XLSX or CSV template to fill and import", runTemplate},
 	}
 }
 
@@ -68,7 +74,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 
 func usage(w io.Writer, cmds map[string]command) {
 	fmt.Fprintln(w, "usage: serasi <command> [flags]\n\ncommands:")
-	for _, name := range []string{"serve", "migrate", "seed", "geodata", "generate", "token"} {
+	for _, name := range []string{"serve", "migrate", "seed", "geodata", "generate", "token", "import", "export", "template"} {
 		fmt.Fprintf(w, "  %-9s %s\n", name, cmds[name].summary)
 	}
 	fmt.Fprintln(w, "\nRun 'serasi <command> -h' for the flags of a command.")

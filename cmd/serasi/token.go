@@ -118,10 +118,17 @@ func runToken(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 // Only create makes a missing data directory: the first token is usually
 // made before the first serve.
 func openTokenStore(ctx context.Context, db dbFlags, dataDir string, create bool, stderr io.Writer) (store.ReadWriter, string, error) {
+	return openDataStore(ctx, "token", "use the createToken mutation", db, dataDir, create, stderr)
+}
+
+// openDataStore opens PostGIS when db names a database (its schema must be
+// current), else the embedded store's data directory, for command cmd;
+// busy says what to do instead when a serve holds the directory.
+func openDataStore(ctx context.Context, cmd, busy string, db dbFlags, dataDir string, create bool, stderr io.Writer) (store.ReadWriter, string, error) {
 	if db.url != "" {
 		st, err := db.open(ctx)
 		if err != nil {
-			return nil, "", fmt.Errorf("token: open PostGIS: %w", err)
+			return nil, "", fmt.Errorf("%s: open PostGIS: %w", cmd, err)
 		}
 		cur, latest, err := postgis.SchemaVersion(ctx, st.DB().DB)
 		if err != nil || cur != latest {
@@ -129,22 +136,22 @@ func openTokenStore(ctx context.Context, db dbFlags, dataDir string, create bool
 			if err == nil {
 				err = fmt.Errorf("the schema is at version %d, this binary needs %d: run 'serasi migrate up'", cur, latest)
 			}
-			return nil, "", fmt.Errorf("token: %w", err)
+			return nil, "", fmt.Errorf("%s: %w", cmd, err)
 		}
 		return st, "PostGIS", nil
 	}
 	if dataDir == "" {
-		return nil, "", errors.New("token: no store: set DATABASE_URL, or --data-dir to the embedded store's data directory")
+		return nil, "", fmt.Errorf("%s: no store: set DATABASE_URL, or --data-dir to the embedded store's data directory", cmd)
 	}
 	if _, err := os.Stat(dataDir); errors.Is(err, fs.ErrNotExist) {
 		if !create {
-			return nil, "", fmt.Errorf("token: there is no data directory %s (set --data-dir, SERASI_DATA_DIR or DATABASE_URL)", dataDir)
+			return nil, "", fmt.Errorf("%s: there is no data directory %s (set --data-dir, SERASI_DATA_DIR or DATABASE_URL)", cmd, dataDir)
 		}
 		fmt.Fprintf(stderr, "Creating the data directory %s.\n", dataDir)
 	}
 	st, err := memory.Open(geodata.FS, dataDir)
 	if err != nil {
-		return nil, "", fmt.Errorf("token: %w (a running 'serasi serve' holds the data directory: stop it, or use the createToken mutation)", err)
+		return nil, "", fmt.Errorf("%s: %w (a running 'serasi serve' holds the data directory: stop it, or %s)", cmd, err, busy)
 	}
 	return st, dataDir, nil
 }

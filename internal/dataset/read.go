@@ -16,9 +16,10 @@ import (
 	"github.com/serasi/serasi/internal/spatial"
 )
 
-// MinYear is the first year of the program: the 2015 forum cohort.
+// MinYear is the first year of the program (domain.MinYear); MaxYear bounds
+// the years a data file may name.
 const (
-	MinYear = 2015
+	MinYear = domain.MinYear
 	MaxYear = 2100
 )
 
@@ -277,7 +278,7 @@ func (d *Dataset) LoadProjects(r io.Reader) ([]domain.Project, error) {
 			if !ok {
 				return nil, fail("forum %q is unknown", *p.ForumID)
 			}
-			if p.Year < forum.YearFormed {
+			if !forum.FormedBy(p.Year) {
 				return nil, fail("year %d is before forum %s was formed (%d)", p.Year, forum.ID, forum.YearFormed)
 			}
 			forumID = forum.ID
@@ -322,18 +323,8 @@ func (d *Dataset) LoadProjects(r io.Reader) ([]domain.Project, error) {
 	return out, nil
 }
 
-// GeometryTypeOf returns the GeoJSON geometry type that projects of kind k
-// have: roads and drainage are lines, sports fields are areas, the rest are
-// points.
-func GeometryTypeOf(k domain.ProjectKind) string {
-	switch k {
-	case domain.VillageRoad, domain.DrainageRehabilitation:
-		return "LineString"
-	case domain.SportsField:
-		return "Polygon"
-	}
-	return "Point"
-}
+// GeometryTypeOf is domain.GeometryTypeOf.
+func GeometryTypeOf(k domain.ProjectKind) string { return domain.GeometryTypeOf(k) }
 
 // ReadActivities reads activities.geojson against d's kelurahan and forums.
 // Activities come out ordered by date, then id.
@@ -371,7 +362,7 @@ func (d *Dataset) ReadActivities(r io.Reader) ([]domain.Activity, error) {
 		if err != nil {
 			return nil, fail("date: %v", err)
 		}
-		if date.Year() < forum.YearFormed {
+		if !forum.FormedBy(date.Year()) {
 			return nil, fail("date %s is before forum %s was formed (%d)", p.Date, forum.ID, forum.YearFormed)
 		}
 		if p.Participants < 0 {

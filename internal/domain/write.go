@@ -110,12 +110,15 @@ const (
 	RecordProject  RecordType = "PROJECT"
 	RecordActivity RecordType = "ACTIVITY"
 	RecordToken    RecordType = "TOKEN"
+	// RecordBatch is an import: one audit entry for a whole batch of
+	// records (store.Flow.ApplyBatch); its RecordID is the batch's SHA256.
+	RecordBatch RecordType = "BATCH"
 )
 
 // Valid reports whether t is a known record type.
 func (t RecordType) Valid() bool {
 	switch t {
-	case RecordForum, RecordProject, RecordActivity, RecordToken:
+	case RecordForum, RecordProject, RecordActivity, RecordToken, RecordBatch:
 		return true
 	}
 	return false
@@ -130,6 +133,7 @@ const (
 	OpArchive AuditOperation = "ARCHIVE" // a forum set INACTIVE
 	OpDelete  AuditOperation = "DELETE"
 	OpRevoke  AuditOperation = "REVOKE" // a token revoked
+	OpImport  AuditOperation = "IMPORT" // a batch of records upserted at once (store.Flow.ApplyBatch)
 )
 
 // AuditEntry records one successful mutation. It is written in the same

@@ -40,19 +40,8 @@ func forumLayer() *Layer {
 		MinZoom: 8, MaxZoom: 18,
 	}
 	l.fetch = func(ctx context.Context, s store.Store, q Query) (Result, error) {
-		r := values{l, q.Filter}
-		var f domain.ForumFilter
-		var err error
-		if f.Statuses, err = enum(r, "statuses", []domain.ForumStatus{domain.ForumActive, domain.ForumInactive}); err != nil {
-			return Result{}, err
-		}
-		if f.YearFormed, err = r.int("yearFormed"); err != nil {
-			return Result{}, err
-		}
-		if f.KelurahanCode, err = r.str("kelurahanCode"); err != nil {
-			return Result{}, err
-		}
-		if f.KecamatanCode, err = r.str("kecamatanCode"); err != nil {
+		f, err := forumFilter(values{l, q.Filter})
+		if err != nil {
 			return Result{}, err
 		}
 		all, err := ForumFeatures(ctx, s, f)
@@ -245,25 +234,11 @@ func activityLayer() *Layer {
 		MinZoom: 8, MaxZoom: 18,
 	}
 	l.fetch = func(ctx context.Context, s store.Store, q Query) (Result, error) {
-		r := values{l, q.Filter}
-		f := domain.ActivityFilter{BBox: q.BBox}
-		var err error
-		if f.Kinds, err = enum(r, "kinds", domain.ActivityKinds); err != nil {
+		f, err := activityFilter(values{l, q.Filter})
+		if err != nil {
 			return Result{}, err
 		}
-		if f.ForumID, err = r.str("forumId"); err != nil {
-			return Result{}, err
-		}
-		f.KelurahanCodes = r.list("kelurahanCodes")
-		if f.DateFrom, err = r.date("dateFrom"); err != nil {
-			return Result{}, err
-		}
-		if f.DateTo, err = r.date("dateTo"); err != nil {
-			return Result{}, err
-		}
-		if f.DateFrom != nil && f.DateTo != nil && f.DateFrom.After(*f.DateTo) {
-			return Result{}, domain.Invalid("dateFrom", "must not be after dateTo")
-		}
+		f.BBox = q.BBox
 		return activityFeatures(ctx, s, f, q.Offset, q.Limit)
 	}
 	l.get = func(ctx context.Context, s store.Store, id string) (*geojson.Feature, error) {

@@ -17,12 +17,14 @@ import (
 	"github.com/serasi/serasi/graph"
 	"github.com/serasi/serasi/graph/loaders"
 	"github.com/serasi/serasi/internal/httpx"
+	"github.com/serasi/serasi/internal/importer"
 	"github.com/serasi/serasi/internal/layers"
 	"github.com/serasi/serasi/internal/logging"
 	"github.com/serasi/serasi/internal/metrics"
 	"github.com/serasi/serasi/internal/ogcapi"
 	"github.com/serasi/serasi/internal/store"
 	"github.com/serasi/serasi/internal/tiles"
+	"github.com/serasi/serasi/internal/transfer"
 	"github.com/serasi/serasi/internal/webmap"
 )
 
@@ -179,14 +181,26 @@ func (s *Server) routes() http.Handler {
 	mux.Handle("/ogcapi", ogc)
 	mux.Handle("/ogcapi/", ogc)
 
-	var h http.Handler = mux
+	// Records in and out: imports (EDITOR), exports, templates.
+	var batch importer.BatchWriter
+	if b, ok := s.store.(store.Batcher); ok {
+		batch = importer.FlowBatch{Store: b}
+	}
+	records := auth(transfer.Routes(s.store, transfer.Options{Writer: batch, OnWrite: s.InvalidateTiles, Logger: s.logger}))
+	mux.Handle("/export/", records)
+	mux.Handle("/templates/", records)
+
+	// Uploads have their own, larger body limit (transfer.MaxUploadBytes).
+	outer := http.NewServeMux()
+	outer.Handle("/", limitBody(s.cfg.MaxBodyBytes, mux))
+	outer.Handle("POST /import/", records)
+	var h http.Handler = outer
 	// Around the mux, which would answer a preflight (OPTIONS) with 405,
 	// and outside authentication: a preflight carries no token.
 	h = httpx.RateLimit(s.cfg.RateLimit)(h)
 	// Outside the rate limit too: a preflight is the browser's, not a
 	// request the client chose to send.
 	h = httpx.CORS(s.cfg.CORS)(h)
-	h = limitBody(s.cfg.MaxBodyBytes, h)
 	h = recoverPanics(s.logger, h)
 	h = accessLog(s.access, s.cfg.Metrics, h)
 	// Outermost, so that the access log line carries the request id too.

@@ -13,7 +13,6 @@ import (
 
 	"github.com/paulmach/orb"
 
-	"github.com/serasi/serasi/internal/dataset"
 	"github.com/serasi/serasi/internal/domain"
 	"github.com/serasi/serasi/internal/spatial"
 )
@@ -30,12 +29,11 @@ const (
 	// are 32-bit integers in PostGIS).
 	MaxCount = 10_000_000
 	// MinYear is the first year of the program, the 2015 forum cohort.
-	MinYear = dataset.MinYear
+	MinYear = domain.MinYear
 )
 
-// MaxYear is the latest year a record may name at time now: next year
-// (planned projects are budgeted a year ahead).
-func MaxYear(now time.Time) int { return now.UTC().Year() + 1 }
+// MaxYear is domain.MaxYear.
+func MaxYear(now time.Time) int { return domain.MaxYear(now) }
 
 var idPattern = regexp.MustCompile(`^[a-z0-9][a-z0-9-]*$`)
 
@@ -116,7 +114,7 @@ func (e *fieldErrors) count(field string, n int) {
 }
 
 func (e *fieldErrors) year(field string, y int, now time.Time) {
-	if y < MinYear || y > MaxYear(now) {
+	if !domain.YearInProgram(y, now) {
 		e.add(field, "must be between %d and %d", MinYear, MaxYear(now))
 	}
 }
@@ -128,7 +126,7 @@ func (e *fieldErrors) date(field string, t time.Time, now time.Time) bool {
 		e.add(field, "must be a calendar date (00:00 UTC)")
 		return false
 	}
-	if u.Year() < MinYear || u.Year() > MaxYear(now) {
+	if !domain.YearInProgram(u.Year(), now) {
 		e.add(field, "must be between %d-01-01 and %d-12-31", MinYear, MaxYear(now))
 		return false
 	}
@@ -177,7 +175,7 @@ func ValidateProjectInput(in domain.ProjectInput, now time.Time) error {
 	}
 	if err := spatial.Validate("geometry", in.Geometry); err != nil {
 		e.addErr(err)
-	} else if want := dataset.GeometryTypeOf(in.Kind); in.Kind.Valid() && in.Geometry.GeoJSONType() != want {
+	} else if want := domain.GeometryTypeOf(in.Kind); in.Kind.Valid() && in.Geometry.GeoJSONType() != want {
 		e.add("geometry", "a %s project needs a %s geometry, not a %s", in.Kind, want, in.Geometry.GeoJSONType())
 	}
 	if in.ForumID != "" && (len(in.ForumID) > 200 || !utf8.ValidString(in.ForumID)) {
@@ -320,7 +318,7 @@ func CheckProject(ctx context.Context, lk Lookup, in domain.ProjectInput, now ti
 			e.add("forumId", "forum %q does not exist", in.ForumID)
 		case err != nil:
 			return domain.Project{}, err
-		case in.Year < f.YearFormed:
+		case !f.FormedBy(in.Year):
 			e.add("year", "must not be before forum %s was formed (%d)", f.ID, f.YearFormed)
 		}
 	}
@@ -348,7 +346,7 @@ func CheckActivity(ctx context.Context, lk Lookup, in domain.ActivityInput, now 
 		e.add("forumId", "forum %q does not exist", in.ForumID)
 	case err != nil:
 		return domain.Activity{}, err
-	case in.Date.UTC().Year() < f.YearFormed:
+	case !f.FormedBy(in.Date.UTC().Year()):
 		e.add("date", "must not be before forum %s was formed (%d)", f.ID, f.YearFormed)
 	}
 	var code string

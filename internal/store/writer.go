@@ -106,3 +106,17 @@ func Stale(kind, id string, version, current int) error {
 		"%s %q is at version %d, not %d: it was changed since it was read; read it again and retry",
 		kind, id, current, version)}
 }
+
+// Batcher applies all-or-nothing batches of upserts (store.Flow.ApplyBatch,
+// for the importer). Both stores are one.
+type Batcher interface {
+	ApplyBatch(ctx context.Context, actor domain.Actor, meta BatchMeta, items []BatchItem) (BatchResult, error)
+}
+
+// FlowStore is a store with the whole write flow: the single-record
+// writes, batches and the durable change feed (storetest.RunFlowConformanceTests).
+type FlowStore interface {
+	ReadWriter
+	Batcher
+	ChangeFeed
+}

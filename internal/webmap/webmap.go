@@ -5,6 +5,8 @@
 //	GET /                      GraphiQL, pointed at the GraphQL endpoint
 //	GET /map                   the program map (MapLibre GL JS over /tiles)
 //	GET /map/assets/{file}     the map's scripts, styles and worker
+//	GET /impor                 the import page (token, upload, dry-run report, confirm)
+//	GET /impor/assets/{file}   its script and styles
 //	GET /graphiql/assets/{file} GraphiQL's script and styles
 //
 // Asset names carry a content hash, so they are cached for a year; the two
@@ -46,7 +48,7 @@ type Options struct {
 // Patterns are the http.ServeMux patterns the handler answers; mount it
 // under each of them.
 func Patterns() []string {
-	return []string{"GET /{$}", "GET /map", "GET /map/", "GET /graphiql/assets/"}
+	return []string{"GET /{$}", "GET /map", "GET /map/", "GET /impor", "GET /impor/", "GET /graphiql/assets/"}
 }
 
 // assetMaxAge is how long browsers keep a hashed asset: its name changes
@@ -128,7 +130,7 @@ func New(opts Options) (http.Handler, error) {
 		"__SERASI_TILES__", html.EscapeString(opts.TilesPath),
 	)
 	h := &handler{files: map[string]*file{}}
-	for urlPath, name := range map[string]string{"/": "index.html", "/map": "map/index.html"} {
+	for urlPath, name := range map[string]string{"/": "index.html", "/map": "map/index.html", "/impor": "impor/index.html"} {
 		b, err := fs.ReadFile(files, name)
 		if err != nil {
 			return nil, fmt.Errorf("webmap: page %s: %w (run: cd web && npm ci && npm run build)", name, err)
@@ -137,7 +139,7 @@ func New(opts Options) (http.Handler, error) {
 		f.page = true
 		h.files[urlPath] = f
 	}
-	for _, dir := range []string{"map/assets", "graphiql/assets"} {
+	for _, dir := range []string{"map/assets", "impor/assets", "graphiql/assets"} {
 		entries, err := fs.ReadDir(files, dir)
 		if err != nil {
 			return nil, fmt.Errorf("webmap: assets %s: %w", dir, err)
@@ -193,8 +195,8 @@ func (h *handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	p := r.URL.Path
-	if p == "/map/" {
-		http.Redirect(w, r, "/map", http.StatusMovedPermanently)
+	if p == "/map/" || p == "/impor/" {
+		http.Redirect(w, r, strings.TrimSuffix(p, "/"), http.StatusMovedPermanently)
 		return
 	}
 	f, ok := h.files[p]

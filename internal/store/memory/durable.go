@@ -30,7 +30,8 @@ var (
 	activitiesBucket = []byte("activities")
 	tokensBucket     = []byte("tokens")
 	auditBucket      = []byte("audit")
-	allBuckets       = [][]byte{metaBucket, forumsBucket, projectsBucket, activitiesBucket, tokensBucket, auditBucket}
+	changesBucket    = []byte("changes") // the change feed, under a big-endian sequence number
+	allBuckets       = [][]byte{metaBucket, forumsBucket, projectsBucket, activitiesBucket, tokensBucket, auditBucket, changesBucket}
 
 	seededKey = []byte("seeded") // set once the dataset's records are in the file
 )

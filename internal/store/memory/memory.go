@@ -21,7 +21,7 @@ import (
 	"github.com/serasi/serasi/internal/store"
 )
 
-var _ store.ReadWriter = (*Store)(nil)
+var _ store.FlowStore = (*Store)(nil)
 
 // Store is the in-memory store. It is safe for concurrent use.
 type Store struct {
@@ -40,6 +40,9 @@ type Store struct {
 	// nil keeps everything in memory (New, NewFromDataset).
 	db  *bolt.DB
 	now func() time.Time
+
+	// feed wakes the followers of the change feed; see Listen.
+	feed feedState
 }
 
 // data is one immutable snapshot of everything the store knows, with its
@@ -77,6 +80,10 @@ type data struct {
 	// the backing array: a new one only appends past the old one's length.
 	audit    []domain.AuditEntry
 	auditSeq int64
+	// changes and changeSeq are the change feed of a store without a data
+	// file, shared between snapshots as audit is.
+	changes   []domain.Change
+	changeSeq int64
 }
 
 // New loads the data from fsys (see dataset.Load for the files it needs).

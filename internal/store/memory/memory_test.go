@@ -44,7 +44,7 @@ func TestWriteConformanceDurable(t *testing.T) {
 }
 
 // openDurable opens a store on dir and closes it when the test ends.
-func openDurable(t *testing.T, dir string) *memory.Store {
+func openDurable(t testing.TB, dir string) *memory.Store {
 	t.Helper()
 	s, err := memory.Open(geodata.FS, dir)
 	if err != nil {
@@ -52,4 +52,20 @@ func openDurable(t *testing.T, dir string) *memory.Store {
 	}
 	t.Cleanup(func() { s.Close() })
 	return s
+}
+
+func TestFlowConformance(t *testing.T) {
+	storetest.RunFlowConformanceTests(t, func(t *testing.T) store.FlowStore {
+		s, err := memory.New(geodata.FS)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return s
+	})
+}
+
+func TestFlowConformanceDurable(t *testing.T) {
+	storetest.RunFlowConformanceTests(t, func(t *testing.T) store.FlowStore {
+		return openDurable(t, t.TempDir())
+	})
 }

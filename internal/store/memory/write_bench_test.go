@@ -8,7 +8,9 @@ import (
 	"github.com/serasi/serasi/geodata"
 	"github.com/serasi/serasi/internal/dataset"
 	"github.com/serasi/serasi/internal/domain"
+	"github.com/serasi/serasi/internal/store"
 	"github.com/serasi/serasi/internal/store/memory"
+	"github.com/serasi/serasi/internal/store/storetest"
 )
 
 // BenchmarkWriteProject100k measures a project write against 100,000
@@ -49,5 +51,28 @@ func BenchmarkWriteProject100k(b *testing.B) {
 				b.Fatal(err)
 			}
 		}
+	})
+}
+
+// BenchmarkApplyBatch100k: go test -run x -bench ApplyBatch -benchtime 1x ./internal/store/memory/
+func BenchmarkApplyBatch100k(b *testing.B) {
+	storetest.BenchmarkBatch(b, 100_000, func(b *testing.B) store.FlowStore {
+		s, err := memory.New(geodata.FS)
+		if err != nil {
+			b.Fatal(err)
+		}
+		return s
+	})
+}
+
+// BenchmarkApplyBatch100kDurable is BenchmarkApplyBatch100k with a data file.
+func BenchmarkApplyBatch100kDurable(b *testing.B) {
+	storetest.BenchmarkBatch(b, 100_000, func(b *testing.B) store.FlowStore {
+		s, err := memory.Open(geodata.FS, b.TempDir())
+		if err != nil {
+			b.Fatal(err)
+		}
+		b.Cleanup(func() { s.Close() })
+		return s
 	})
 }

@@ -13,8 +13,10 @@ import (
 	"github.com/serasi/serasi/internal/dataset"
 	"github.com/serasi/serasi/internal/domain"
 	"github.com/serasi/serasi/internal/geobuild"
+	"github.com/serasi/serasi/internal/store"
 	"github.com/serasi/serasi/internal/store/postgis"
 	"github.com/serasi/serasi/internal/store/postgis/postgistest"
+	"github.com/serasi/serasi/internal/store/storetest"
 )
 
 // benchProjects is the size of the synthetic data the benchmarks query, as
@@ -113,5 +115,15 @@ func BenchmarkPostGIS(b *testing.B) {
 			}
 			i++
 		}
+	})
+}
+
+// BenchmarkApplyBatch100k measures one import of 100,000 projects (goal
+// ≤ 15 s), each into a fresh seeded database:
+//
+//	scripts/pgtest run -- go test -run '^$' -bench ApplyBatch -benchtime 1x ./internal/store/postgis/
+func BenchmarkApplyBatch100k(b *testing.B) {
+	storetest.BenchmarkBatch(b, 100_000, func(b *testing.B) store.FlowStore {
+		return postgistest.Open(b, postgistest.NewSeeded(b))
 	})
 }

@@ -46,12 +46,16 @@ type Config struct {
 	// with exponential backoff, before it gives up; zero tries once. It
 	// covers a database that starts after the API (containers, CI).
 	ConnectRetry time.Duration
+	// ChangeRetention is how long change_log keeps a change; default
+	// store.DefaultChangeRetention. Each write drops the older ones.
+	ChangeRetention time.Duration
 }
 
 // Store is the PostGIS store. It is safe for concurrent use.
 type Store struct {
 	db       *sqlx.DB
 	prepared preparedStatements
+	cfg      Config // for the LISTEN connection and the feed's retention
 }
 
 // Backoff between connection attempts: 100 ms doubling up to 2 s.
@@ -78,7 +82,7 @@ func Open(ctx context.Context, cfg Config) (*Store, error) {
 		db.Close()
 		return nil, err
 	}
-	return &Store{db: db, prepared: preparedStatements{db: hot}}, nil
+	return &Store{db: db, prepared: preparedStatements{db: hot}, cfg: cfg}, nil
 }
 
 // openDB opens a pool on cfg; params adds run-time parameters to every

@@ -15,3 +15,11 @@ func TestWriteConformance(t *testing.T) {
 		return postgistest.Open(t, postgistest.NewSeeded(t))
 	})
 }
+
+// TestFlowConformance runs the batch and change-feed suite, a database per
+// group.
+func TestFlowConformance(t *testing.T) {
+	storetest.RunFlowConformanceTests(t, func(t *testing.T) store.FlowStore {
+		return postgistest.Open(t, postgistest.NewSeeded(t))
+	})
+}

@@ -59,7 +59,7 @@ func RunConformanceTests(t *testing.T, newStore func(t *testing.T) store.Store) 
 	}
 }
 
-func loadDataset(t *testing.T) *dataset.Dataset {
+func loadDataset(t testing.TB) *dataset.Dataset {
 	t.Helper()
 	ds, err := dataset.Load(geodata.FS)
 	if err != nil {
