@@ -12,8 +12,12 @@ import (
 	"net/http"
 	"time"
 
+	"github.com/paulmach/orb"
+
 	"github.com/serasi/serasi/graph"
 	"github.com/serasi/serasi/graph/loaders"
+	"github.com/serasi/serasi/internal/changefeed"
+	"github.com/serasi/serasi/internal/domain"
 	"github.com/serasi/serasi/internal/layers"
 	"github.com/serasi/serasi/internal/logging"
 	"github.com/serasi/serasi/internal/ogcapi"
@@ -51,6 +55,11 @@ type Config struct {
 	// AccessLog receives the access log, a line per request; nil sends
 	// it to the logger given to New. serve hands a buffered one here.
 	AccessLog *logging.AccessLog
+	// ChangePoll is how often the instance reads the store's change feed
+	// besides its wake-ups (LISTEN on PostGIS): the most a lost
+	// notification delays the tiles of another instance's write; default
+	// changefeed.DefaultPoll.
+	ChangePoll time.Duration
 }
 
 // Defaults.
@@ -99,8 +108,11 @@ type Server struct {
 	logger  *slog.Logger
 	access  accessLogger
 	handler http.Handler
-	// tiles is kept so that the write path can invalidate its cache.
+	// tiles is kept so that the change feed can invalidate its cache.
 	tiles *tiles.Server
+	// feed follows the store's change feed (nil for a store without one):
+	// every instance forgets the tiles of every change, whoever made it.
+	feed *changefeed.Follower
 }
 
 // New builds the server over st. When st is also a store.Writer (both
@@ -123,12 +135,16 @@ func New(cfg Config, st store.Store, logger *slog.Logger) *Server {
 	}
 	s.writer, _ = st.(store.Writer)
 	s.tiles = tiles.New(st, tiles.Options{Logger: s.logger})
+	if cf, ok := st.(store.ChangeFeed); ok {
+		s.feed = changefeed.New(context.Background(), cf, changefeed.Options{Poll: s.cfg.ChangePoll, Logger: s.logger,
+			Apply: s.invalidateChanges, Reset: s.tiles.Invalidate})
+	}
 	s.handler = s.routes()
 	return s
 }
 
 func (s *Server) routes() http.Handler {
-	gql := graph.NewServer(&graph.Resolver{Store: s.store, Writer: s.writer, OnWrite: s.InvalidateTiles}, s.logger, s.cfg.GraphQL)
+	gql := graph.NewServer(&graph.Resolver{Store: s.store, Writer: s.writer, OnWrite: s.caughtUp}, s.logger, s.cfg.GraphQL)
 	gql.AddTransport(graphqlHTTP{})
 	endpoint := loaders.Middleware(s.store, gql)
 	auth := func(h http.Handler) http.Handler { return s.authenticate(s.cfg.RequireTokenForReads, h) }
@@ -167,6 +183,38 @@ func (s *Server) routes() http.Handler {
 // is cached). Every write that changes what a map layer shows must call it
 // once the write has committed; see tiles.Server.Invalidate.
 func (s *Server) InvalidateTiles() { s.tiles.Invalidate() }
+
+// invalidateChanges forgets the tiles that meet the old or new bounds of
+// changes read from the feed.
+func (s *Server) invalidateChanges(cs []domain.Change) {
+	bs := make([]orb.Bound, 0, 2*len(cs))
+	for _, c := range cs {
+		for _, b := range []*orb.Bound{c.OldBound, c.NewBound} {
+			if b != nil {
+				bs = append(bs, *b)
+			}
+		}
+	}
+	s.tiles.InvalidateBounds(bs...)
+}
+
+// caughtUp runs after each mutation this instance answers: it reads the
+// feed up to that write before the answer goes out, so that the writer's
+// next tile request sees it (other instances follow within a wake-up, or
+// ChangePoll at most). Without a feed, or when it cannot be read, the
+// whole cache goes.
+func (s *Server) caughtUp() {
+	if s.feed == nil {
+		s.tiles.Invalidate()
+		return
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
+	defer cancel()
+	if err := s.feed.CatchUp(ctx); err != nil {
+		s.logger.Warn("change feed: catching up after a write failed; tile cache emptied", "err", err)
+		s.tiles.Invalidate()
+	}
+}
 
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	s.handler.ServeHTTP(w, r)
@@ -227,6 +275,12 @@ func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
 
 	errc := make(chan error, 1)
 	go func() { errc <- hs.Serve(ln) }()
+	if s.feed != nil {
+		feedCtx, stopFeed := context.WithCancel(ctx)
+		done := make(chan struct{})
+		go func() { defer close(done); s.feed.Run(feedCtx) }()
+		defer func() { stopFeed(); <-done }()
+	}
 
 	select {
 	case err := <-errc:
