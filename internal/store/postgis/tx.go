@@ -109,23 +109,9 @@ func (t *pgTx) ForumsForUpdate(ctx context.Context, ids []string) (map[string]do
 		func(i int) (string, domain.Forum) { f := rows[i].domain(); return f.ID, f })
 }
 
-// bulkLockRows is the number of projects above which a transaction locks
-// the table rather than each row: locking 100,000 rows writes every one of
-// them once more before the batch rewrites them.
-const bulkLockRows = 1000
-
 func (t *pgTx) ProjectsForUpdate(ctx context.Context, ids []string) (map[string]domain.Project, error) {
-	lock := ` FOR UPDATE OF p`
-	if len(ids) > bulkLockRows {
-		// EXCLUSIVE lets reads go on and makes every other writer of
-		// projects (even one that locks rows first) wait for the batch.
-		if _, err := t.tx.ExecContext(ctx, `LOCK TABLE project IN EXCLUSIVE MODE`); err != nil {
-			return nil, fmt.Errorf("postgis: lock projects: %w", err)
-		}
-		lock = ""
-	}
 	var rows []projectRow
-	return byID(ctx, t.tx, &rows, `SELECT `+projectColumns+` FROM project p WHERE p.id = ANY($1)`+lock, ids,
+	return byID(ctx, t.tx, &rows, `SELECT `+projectColumns+` FROM project p WHERE p.id = ANY($1) FOR UPDATE OF p`, ids,
 		func(i int) (string, domain.Project) { p := rows[i].domain(); return p.ID, p })
 }
 
