@@ -180,8 +180,9 @@ func (s *Server) routes() http.Handler {
 }
 
 // InvalidateTiles empties the vector-tile cache (the only map output that
-// is cached). Every write that changes what a map layer shows must call it
-// once the write has committed; see tiles.Server.Invalidate.
+// is cached). Changes of the store's records need not call it: the change
+// feed forgets exactly their tiles (invalidateChanges); it is for what the
+// feed does not carry, and for stores without one.
 func (s *Server) InvalidateTiles() { s.tiles.Invalidate() }
 
 // invalidateChanges forgets the tiles that meet the old or new bounds of
