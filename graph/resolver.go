@@ -19,7 +19,8 @@ type Resolver struct {
 	// mutation is FORBIDDEN).
 	Writer store.Writer
 	// OnWrite, when set, is called after every successful change of a
-	// forum, project or activity, once it is durable: the HTTP layer empties
-	// its vector-tile cache there.
+	// forum, project or activity, once it is durable, before the mutation
+	// answers: the HTTP layer catches up on the change feed there, so that
+	// the writer's next tile request sees its write.
 	OnWrite func()
 }

@@ -187,8 +187,15 @@ var listening = regexp.MustCompile(`"msg":"listening","addr":"([^"]+)"`)
 // is ready.
 func startServe(t *testing.T, bin, dir string, flags ...string) *served {
 	t.Helper()
-	cmd := exec.Command(bin, append([]string{"serve", "--data-dir", dir, "--addr", "127.0.0.1:0"}, flags...)...)
-	cmd.Env = append(os.Environ(), "DATABASE_URL=")
+	return startServeWith(t, bin, []string{"DATABASE_URL="}, append([]string{"--data-dir", dir}, flags...)...)
+}
+
+// startServeWith runs `serasi serve` with args on a free port, env added
+// to the test's environment, and waits until it is ready.
+func startServeWith(t *testing.T, bin string, env []string, args ...string) *served {
+	t.Helper()
+	cmd := exec.Command(bin, append([]string{"serve", "--addr", "127.0.0.1:0"}, args...)...)
+	cmd.Env = append(os.Environ(), env...)
 	stderr, err := cmd.StderrPipe()
 	if err != nil {
 		t.Fatal(err)

@@ -14,6 +14,7 @@ import (
 
 	"github.com/serasi/serasi/geodata"
 	"github.com/serasi/serasi/graph"
+	"github.com/serasi/serasi/internal/changefeed"
 	"github.com/serasi/serasi/internal/dataset"
 	"github.com/serasi/serasi/internal/httpx"
 	"github.com/serasi/serasi/internal/logging"
@@ -41,6 +42,8 @@ type serveConfig struct {
 	debugAddr string
 	// metricsAddr, when set, serves the Prometheus metrics at /metrics.
 	metricsAddr string
+	// changeRetention is how long the store's change feed keeps a change.
+	changeRetention time.Duration
 }
 
 // runServe runs the API until ctx is cancelled (SIGINT/SIGTERM), then shuts
@@ -92,6 +95,10 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		"serve Go's pprof profiles on this separate address, e.g. 127.0.0.1:6060 (env SERASI_DEBUG_ADDR); empty: off")
 	fs.StringVar(&c.metricsAddr, "metrics-addr", os.Getenv("SERASI_METRICS_ADDR"),
 		"serve Prometheus metrics at /metrics on this separate address, e.g. 127.0.0.1:9090 (env SERASI_METRICS_ADDR); also on --debug-addr; empty: off")
+	fs.DurationVar(&c.http.ChangePoll, "change-poll", changefeed.DefaultPoll,
+		"how often to read the change feed besides its wake-ups: the most a lost notification delays other instances' writes in this one's tiles")
+	fs.DurationVar(&c.changeRetention, "change-retention", store.DefaultChangeRetention,
+		"how long the change feed keeps a change (PostGIS change_log, the data directory's feed)")
 	requireToken, err := envBool("SERASI_REQUIRE_TOKEN")
 	if err != nil {
 		return err
@@ -111,6 +118,10 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		return fmt.Errorf("serve: unexpected arguments %q", fs.Args())
 	}
 	c.pg.URL = c.databaseURL
+	if c.changeRetention <= 0 {
+		return fmt.Errorf("serve: --change-retention must be positive")
+	}
+	c.pg.ChangeRetention = c.changeRetention
 	if os.Getenv("GOGC") == "" {
 		// The live heap is small (a few MB embedded, ~100 MB with 100,000
 		// benchmark projects) while each request allocates ~20 KB: fewer GC
@@ -199,6 +210,7 @@ func openStore(ctx context.Context, c serveConfig) (store.ReadWriter, string, er
 		if err != nil {
 			return nil, "", fmt.Errorf("serve: %w (is another serasi using %s?)", err, c.dataDir)
 		}
+		st.SetChangeRetention(c.changeRetention)
 		abs, _ := filepath.Abs(c.dataDir)
 		return st, "memory, data in " + abs, nil
 	}
@@ -218,7 +230,9 @@ func openStore(ctx context.Context, c serveConfig) (store.ReadWriter, string, er
 		}
 		ds.Projects = append(ds.Projects, extra...)
 	}
-	return memory.NewFromDataset(ds), "memory, ephemeral", nil
+	st := memory.NewFromDataset(ds)
+	st.SetChangeRetention(c.changeRetention)
+	return st, "memory, ephemeral", nil
 }
 
 // envBool reads a boolean environment variable; unset is false.

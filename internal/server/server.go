@@ -14,8 +14,12 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/paulmach/orb"
+
 	"github.com/serasi/serasi/graph"
 	"github.com/serasi/serasi/graph/loaders"
+	"github.com/serasi/serasi/internal/changefeed"
+	"github.com/serasi/serasi/internal/domain"
 	"github.com/serasi/serasi/internal/httpx"
 	"github.com/serasi/serasi/internal/importer"
 	"github.com/serasi/serasi/internal/layers"
@@ -72,6 +76,11 @@ type Config struct {
 	// GraphQL operation name), the error codes answered and the tile
 	// cache's hits and misses; serve exposes it on --metrics-addr.
 	Metrics *metrics.Metrics
+	// ChangePoll is how often the instance reads the store's change feed
+	// besides its wake-ups (LISTEN on PostGIS): the most a lost
+	// notification delays the tiles of another instance's write; default
+	// changefeed.DefaultPoll.
+	ChangePoll time.Duration
 }
 
 // Defaults.
@@ -120,10 +129,13 @@ type Server struct {
 	logger  *slog.Logger
 	access  accessLogger
 	handler http.Handler
-	// tiles is kept so that the write path can invalidate its cache.
+	// tiles is kept so that the change feed can invalidate its cache.
 	tiles *tiles.Server
 	// draining is set once shutdown began: /readyz answers 503.
 	draining atomic.Bool
+	// feed follows the store's change feed (nil for a store without one):
+	// every instance forgets the tiles of every change, whoever made it.
+	feed *changefeed.Follower
 }
 
 // New builds the server over st. When st is also a store.Writer (both
@@ -147,12 +159,16 @@ func New(cfg Config, st store.Store, logger *slog.Logger) *Server {
 	s.writer, _ = st.(store.Writer)
 	s.tiles = tiles.New(st, tiles.Options{Logger: s.logger})
 	cfg.Metrics.RegisterTileCache(s.tiles.CacheStats)
+	if cf, ok := st.(store.ChangeFeed); ok {
+		s.feed = changefeed.New(context.Background(), cf, changefeed.Options{Poll: s.cfg.ChangePoll, Logger: s.logger,
+			Apply: s.invalidateChanges, Reset: s.tiles.Invalidate})
+	}
 	s.handler = s.routes()
 	return s
 }
 
 func (s *Server) routes() http.Handler {
-	gql := graph.NewServer(&graph.Resolver{Store: s.store, Writer: s.writer, OnWrite: s.InvalidateTiles}, s.logger, s.cfg.GraphQL)
+	gql := graph.NewServer(&graph.Resolver{Store: s.store, Writer: s.writer, OnWrite: s.caughtUp}, s.logger, s.cfg.GraphQL)
 	gql.AddTransport(graphqlHTTP{})
 	endpoint := loaders.Middleware(s.store, gql)
 	auth := func(h http.Handler) http.Handler { return s.authenticate(s.cfg.RequireTokenForReads, h) }
@@ -238,9 +254,42 @@ func noRoute(mux *http.ServeMux) http.Handler {
 }
 
 // InvalidateTiles empties the vector-tile cache (the only map output that
-// is cached). Every write that changes what a map layer shows must call it
-// once the write has committed; see tiles.Server.Invalidate.
+// is cached). Changes of the store's records need not call it: the change
+// feed forgets exactly their tiles (invalidateChanges); it is for what the
+// feed does not carry, and for stores without one.
 func (s *Server) InvalidateTiles() { s.tiles.Invalidate() }
+
+// invalidateChanges forgets the tiles that meet the old or new bounds of
+// changes read from the feed.
+func (s *Server) invalidateChanges(cs []domain.Change) {
+	bs := make([]orb.Bound, 0, 2*len(cs))
+	for _, c := range cs {
+		for _, b := range []*orb.Bound{c.OldBound, c.NewBound} {
+			if b != nil {
+				bs = append(bs, *b)
+			}
+		}
+	}
+	s.tiles.InvalidateBounds(bs...)
+}
+
+// caughtUp runs after each mutation this instance answers: it reads the
+// feed up to that write before the answer goes out, so that the writer's
+// next tile request sees it (other instances follow within a wake-up, or
+// ChangePoll at most). Without a feed, or when it cannot be read, the
+// whole cache goes.
+func (s *Server) caughtUp() {
+	if s.feed == nil {
+		s.tiles.Invalidate()
+		return
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
+	defer cancel()
+	if err := s.feed.CatchUp(ctx); err != nil {
+		s.logger.Warn("change feed: catching up after a write failed; tile cache emptied", "err", err)
+		s.tiles.Invalidate()
+	}
+}
 
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	s.handler.ServeHTTP(w, r)
@@ -305,6 +354,12 @@ func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
 
 	errc := make(chan error, 1)
 	go func() { errc <- hs.Serve(ln) }()
+	if s.feed != nil {
+		feedCtx, stopFeed := context.WithCancel(ctx)
+		done := make(chan struct{})
+		go func() { defer close(done); s.feed.Run(feedCtx) }()
+		defer func() { stopFeed(); <-done }()
+	}
 
 	select {
 	case err := <-errc:

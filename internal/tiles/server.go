@@ -15,6 +15,7 @@ import (
 	"time"
 
 	lru "github.com/hashicorp/golang-lru/v2"
+	"github.com/paulmach/orb"
 	"github.com/paulmach/orb/maptile"
 	"golang.org/x/sync/singleflight"
 
@@ -113,6 +114,35 @@ func (t *Server) CacheStats() (hits, misses uint64) { return t.hits.Load(), t.mi
 func (t *Server) Invalidate() {
 	t.gen.Add(1)
 	t.cache.Purge()
+}
+
+// maxSweepBounds is how many bounds InvalidateBounds checks each cached
+// tile against; beyond that (an import of thousands of records) emptying
+// the cache is cheaper than the sweep.
+const maxSweepBounds = 256
+
+// InvalidateBounds forgets exactly the cached tiles whose area, grown by
+// the buffer the renderer fetches (bufferedBound), meets one of bs: the
+// old and new bounding boxes of changed records (changefeed). A render
+// racing the change is not cached (see gen).
+func (t *Server) InvalidateBounds(bs ...orb.Bound) {
+	if len(bs) == 0 {
+		return
+	}
+	t.gen.Add(1)
+	if len(bs) > maxSweepBounds {
+		t.cache.Purge()
+		return
+	}
+	for _, k := range t.cache.Keys() {
+		tb := bufferedBound(maptile.New(k.x, k.y, maptile.Zoom(k.z)))
+		for _, b := range bs {
+			if tb.Intersects(b) {
+				t.cache.Remove(k)
+				break
+			}
+		}
+	}
 }
 
 // Tile returns a tile of the named layer, from the cache when it is there.

@@ -351,3 +351,59 @@ func TestCacheEvicts(t *testing.T) {
 		t.Errorf("%d renders, want 4 with a cache of 2", cs.calls.Load())
 	}
 }
+
+// TestInvalidateBounds: a change forgets the tiles that meet its bounds
+// (with the render buffer) and keeps every other.
+func TestInvalidateBounds(t *testing.T) {
+	cs := &countingStore{Store: newStore(t)}
+	srv := tiles.New(cs, tiles.Options{})
+	ctx := context.Background()
+	c := maptile.At(baubau, 14)
+	right := maptile.New(c.X+1, c.Y, 14)
+	far := maptile.New(c.X+5, c.Y+5, 14)
+	render := func(tl maptile.Tile) *tiles.Tile {
+		t.Helper()
+		got, err := srv.Tile(ctx, "kelurahan", uint32(tl.Z), tl.X, tl.Y)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return got
+	}
+	first := map[maptile.Tile]*tiles.Tile{c: render(c), right: render(right), far: render(far)}
+	calls := cs.calls.Load()
+
+	// A point well inside c, away from its edges: only c forgets.
+	cb := c.Bound()
+	inside := orb.Point{(cb.Min[0]*3 + cb.Max[0]) / 4, (cb.Min[1] + cb.Max[1]) / 2}
+	srv.InvalidateBounds(inside.Bound())
+	if render(c) == first[c] {
+		t.Error("the tile of the change is still cached")
+	}
+	if render(right) != first[right] || render(far) != first[far] {
+		t.Error("a tile away from the change was forgotten")
+	}
+	if got := cs.calls.Load() - calls; got != 1 {
+		t.Errorf("%d renders after the change, want 1", got)
+	}
+
+	// A point just across c's right edge lies in right's buffer and in c's.
+	edge := orb.Point{cb.Max[0] + (cb.Max[0]-cb.Min[0])/100, (cb.Min[1] + cb.Max[1]) / 2}
+	before := map[maptile.Tile]*tiles.Tile{c: render(c), right: render(right)}
+	srv.InvalidateBounds(edge.Bound())
+	if render(c) == before[c] || render(right) == before[right] {
+		t.Error("a change inside a tile's buffer did not forget it")
+	}
+	if render(far) != first[far] {
+		t.Error("the far tile was forgotten")
+	}
+
+	// Many bounds at once empty the cache.
+	many := make([]orb.Bound, 300)
+	for i := range many {
+		many[i] = orb.Bound{Min: orb.Point{0, 0}, Max: orb.Point{0, 0}}
+	}
+	srv.InvalidateBounds(many...)
+	if render(far) == first[far] {
+		t.Error("300 bounds did not empty the cache")
+	}
+}

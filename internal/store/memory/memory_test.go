@@ -69,3 +69,19 @@ func TestFlowConformanceDurable(t *testing.T) {
 		return openDurable(t, t.TempDir())
 	})
 }
+
+func TestChangeRetention(t *testing.T) {
+	t.Run("ephemeral", func(t *testing.T) {
+		s, err := memory.New(geodata.FS)
+		if err != nil {
+			t.Fatal(err)
+		}
+		s.SetChangeRetention(storetest.RetentionWindow)
+		storetest.RunRetentionTest(t, s)
+	})
+	t.Run("durable", func(t *testing.T) {
+		s := openDurable(t, t.TempDir())
+		s.SetChangeRetention(storetest.RetentionWindow)
+		storetest.RunRetentionTest(t, s)
+	})
+}

@@ -76,3 +76,27 @@ func BenchmarkApplyBatch100kDurable(b *testing.B) {
 		return s
 	})
 }
+
+// BenchmarkWrites: single-record writes on the sample data, in memory and
+// with a data file (fsynced per write).
+func BenchmarkWrites(b *testing.B) {
+	b.Run("ephemeral", func(b *testing.B) {
+		storetest.BenchmarkWrites(b, func(b *testing.B) store.ReadWriter {
+			s, err := memory.New(geodata.FS)
+			if err != nil {
+				b.Fatal(err)
+			}
+			return s
+		})
+	})
+	b.Run("durable", func(b *testing.B) {
+		storetest.BenchmarkWrites(b, func(b *testing.B) store.ReadWriter {
+			s, err := memory.Open(geodata.FS, b.TempDir())
+			if err != nil {
+				b.Fatal(err)
+			}
+			b.Cleanup(func() { s.Close() })
+			return s
+		})
+	})
+}

@@ -127,3 +127,12 @@ func BenchmarkApplyBatch100k(b *testing.B) {
 		return postgistest.Open(b, postgistest.NewSeeded(b))
 	})
 }
+
+// BenchmarkWrites: single-record writes, one transaction each.
+//
+//	scripts/pgtest run -- go test -run '^$' -bench Writes ./internal/store/postgis/
+func BenchmarkWrites(b *testing.B) {
+	storetest.BenchmarkWrites(b, func(b *testing.B) store.ReadWriter {
+		return postgistest.Open(b, postgistest.NewSeeded(b))
+	})
+}

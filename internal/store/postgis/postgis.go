@@ -14,6 +14,7 @@ import (
 	"fmt"
 	"runtime"
 	"strconv"
+	"sync/atomic"
 	"time"
 
 	"github.com/jmoiron/sqlx"
@@ -56,6 +57,8 @@ type Store struct {
 	db       *sqlx.DB
 	prepared preparedStatements
 	cfg      Config // for the LISTEN connection and the feed's retention
+	// lastPrune is when a write last dropped changes past retention (unix ns).
+	lastPrune atomic.Int64
 }
 
 // Backoff between connection attempts: 100 ms doubling up to 2 s.

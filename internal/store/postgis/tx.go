@@ -276,7 +276,26 @@ const projectUnnest = `unnest($1::text[], $2::text[], $3::text[], $4::bytea[], $
 	AS u(id, title, kind, geom, kelurahan_code, forum_id, year, budget_rupiah, status, start_date, finish_date,
 	     beneficiaries, description, version)`
 
+// projectValues are the bind values of one project's columns, in the
+// order of the single-row INSERT and UPDATE.
+func projectValues(p domain.Project) []any {
+	return []any{p.ID, p.Title, string(p.Kind), wkb.Value(p.Geometry), p.KelurahanCode, p.ForumID, p.Year,
+		p.BudgetRupiah, string(p.Status), dateParam(p.StartDate), dateParam(p.FinishDate), p.Beneficiaries,
+		p.Description, p.Version}
+}
+
+// insertProjects inserts one project with scalar parameters (the path of
+// every single-record write: arrays cost more to encode and unnest) and
+// more with multi-row statements.
 func (t *pgTx) insertProjects(ctx context.Context, ps []domain.Project) error {
+	if len(ps) == 1 {
+		p := ps[0]
+		res, err := t.tx.ExecContext(ctx, `INSERT INTO project (id, title, kind, geom, kelurahan_code, forum_id, year,
+			budget_rupiah, status, start_date, finish_date, beneficiaries, description, version)
+			VALUES ($1, $2, $3, ST_GeomFromWKB($4, 4326), $5, NULLIF($6, ''), $7, $8, $9, $10::date, $11::date, $12, $13, $14)
+			ON CONFLICT (id) DO NOTHING`, projectValues(p)...)
+		return inserted(res, err, "project", p.ID)
+	}
 	for len(ps) > 0 {
 		chunk := ps[:min(len(ps), batchRows)]
 		ps = ps[len(chunk):]
@@ -299,6 +318,17 @@ func (t *pgTx) insertProjects(ctx context.Context, ps []domain.Project) error {
 }
 
 func (t *pgTx) updateProjects(ctx context.Context, ps []domain.Project) error {
+	if len(ps) == 1 {
+		p := ps[0]
+		_, err := t.tx.ExecContext(ctx, `UPDATE project SET title = $2, kind = $3, geom = ST_GeomFromWKB($4, 4326),
+			kelurahan_code = $5, forum_id = NULLIF($6, ''), year = $7, budget_rupiah = $8, status = $9,
+			start_date = $10::date, finish_date = $11::date, beneficiaries = $12, description = $13, version = $14
+			WHERE id = $1`, projectValues(p)...)
+		if err != nil {
+			return fmt.Errorf("postgis: update project %q: %w", p.ID, err)
+		}
+		return nil
+	}
 	for len(ps) > 0 {
 		chunk := ps[:min(len(ps), batchRows)]
 		ps = ps[len(chunk):]
@@ -319,25 +349,38 @@ func (t *pgTx) AppendAudit(ctx context.Context, e *domain.AuditEntry) error {
 	return appendAudit(ctx, t.tx, e)
 }
 
-// changesLock serialises the writers of change_log from their insert to
-// their commit (a transaction-level advisory lock), so that sequence
-// numbers become visible in order: a reader that has seen N never finds a
-// smaller one committed later. It is taken last in a write, after every
-// row lock, so it cannot deadlock with them.
-const changesLock = `SELECT pg_advisory_xact_lock(7372617369)` // "serasi"
-
 // ChangesChannel is the NOTIFY channel of the change feed; the payload is
 // the latest sequence number.
 const ChangesChannel = "serasi_changes"
 
-// AppendChanges inserts cs into change_log, drops what is past retention
-// and notifies ChangesChannel (delivered at COMMIT).
+// insertChanges inserts change_log rows in one round trip: it first takes
+// a transaction-level advisory lock that serialises the writers of
+// change_log from their insert to their commit, so that sequence numbers
+// become visible in order (a reader that has seen N never finds a smaller
+// one committed later), then NOTIFYs ChangesChannel (delivered at COMMIT).
+// The lock is taken last in a write, after every row lock, so it cannot
+// deadlock with them; the cost is that commits of writers that reach it
+// at once go one after the other.
+const insertChanges = `WITH l AS MATERIALIZED (SELECT pg_advisory_xact_lock(7372617369)),
+	ins AS (
+		INSERT INTO change_log (at, record_type, record_id, operation, version, old_bbox, new_bbox)
+		SELECT clock_timestamp(), u.rt, u.id, u.op, u.v, u.ob::float8[], u.nb::float8[]
+		FROM l CROSS JOIN unnest($1::text[], $2::text[], $3::text[], $4::int[], $5::text[], $6::text[])
+			WITH ORDINALITY AS u(rt, id, op, v, ob, nb, ord)
+		ORDER BY u.ord
+		RETURNING seq, at),
+	n AS MATERIALIZED (SELECT pg_notify($7, (SELECT max(seq) FROM ins)::text))
+	SELECT ins.seq, ins.at FROM ins CROSS JOIN n ORDER BY ins.seq`
+
+// pruneEvery is how often a store drops changes past retention: a
+// DELETE per write would cost a round trip for nothing almost always.
+const pruneEvery = time.Minute
+
+// AppendChanges inserts cs into change_log and, at most every pruneEvery,
+// drops what is past retention.
 func (t *pgTx) AppendChanges(ctx context.Context, cs []domain.Change) error {
 	if len(cs) == 0 {
 		return nil
-	}
-	if _, err := t.tx.ExecContext(ctx, changesLock); err != nil {
-		return fmt.Errorf("postgis: change log lock: %w", err)
 	}
 	n := len(cs)
 	types, ids, ops := make(pq.StringArray, n), make(pq.StringArray, n), make(pq.StringArray, n)
@@ -347,10 +390,7 @@ func (t *pgTx) AppendChanges(ctx context.Context, cs []domain.Change) error {
 		types[i], ids[i], ops[i], versions[i] = string(c.RecordType), c.RecordID, string(c.Operation), int64(c.Version)
 		oldB[i], newB[i] = boundText(c.OldBound), boundText(c.NewBound)
 	}
-	rows, err := t.tx.QueryContext(ctx, `INSERT INTO change_log (at, record_type, record_id, operation, version, old_bbox, new_bbox)
-		SELECT clock_timestamp(), u.rt, u.id, u.op, u.v, u.ob::float8[], u.nb::float8[]
-		FROM unnest($1::text[], $2::text[], $3::text[], $4::int[], $5::text[], $6::text[]) WITH ORDINALITY AS u(rt, id, op, v, ob, nb, ord)
-		ORDER BY u.ord RETURNING seq, at`, types, ids, ops, versions, pq.Array(oldB), pq.Array(newB))
+	rows, err := t.tx.QueryContext(ctx, insertChanges, types, ids, ops, versions, pq.Array(oldB), pq.Array(newB), ChangesChannel)
 	if err != nil {
 		return fmt.Errorf("postgis: change log: %w", err)
 	}
@@ -369,12 +409,16 @@ func (t *pgTx) AppendChanges(ctx context.Context, cs []domain.Change) error {
 		return fmt.Errorf("postgis: change log: %w", err)
 	}
 	rows.Close()
+	if i != n {
+		return fmt.Errorf("postgis: change log: %d rows inserted, want %d", i, n)
+	}
+	if last := t.s.lastPrune.Load(); time.Since(time.Unix(0, last)) < min(pruneEvery, t.s.changeRetention()) {
+		return nil
+	}
+	t.s.lastPrune.Store(time.Now().UnixNano())
 	if _, err := t.tx.ExecContext(ctx, `DELETE FROM change_log WHERE at < clock_timestamp() - $1::interval`,
 		fmt.Sprintf("%d milliseconds", t.s.changeRetention().Milliseconds())); err != nil {
 		return fmt.Errorf("postgis: change log retention: %w", err)
-	}
-	if _, err := t.tx.ExecContext(ctx, `SELECT pg_notify($1, $2)`, ChangesChannel, fmt.Sprint(cs[n-1].Seq)); err != nil {
-		return fmt.Errorf("postgis: notify: %w", err)
 	}
 	return nil
 }

@@ -1,9 +1,11 @@
 package postgis_test
 
 import (
+	"context"
 	"testing"
 
 	"github.com/serasi/serasi/internal/store"
+	"github.com/serasi/serasi/internal/store/postgis"
 	"github.com/serasi/serasi/internal/store/postgis/postgistest"
 	"github.com/serasi/serasi/internal/store/storetest"
 )
@@ -22,4 +24,13 @@ func TestFlowConformance(t *testing.T) {
 	storetest.RunFlowConformanceTests(t, func(t *testing.T) store.FlowStore {
 		return postgistest.Open(t, postgistest.NewSeeded(t))
 	})
+}
+
+func TestChangeRetention(t *testing.T) {
+	s, err := postgis.Open(context.Background(), postgis.Config{URL: postgistest.NewSeeded(t), ChangeRetention: storetest.RetentionWindow})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { s.Close() })
+	storetest.RunRetentionTest(t, s)
 }

@@ -68,3 +68,45 @@ func BenchmarkBatch(b *testing.B, n int, newStore func(b *testing.B) store.FlowS
 		}
 	})
 }
+
+// BenchmarkWrites measures single-record writes through store.Writer on a
+// store made by newStore (the sample data): creates of a monument in Wale,
+// and updates of one project, each naming the version it read.
+func BenchmarkWrites(b *testing.B, newStore func(b *testing.B) store.ReadWriter) {
+	ctx := context.Background()
+	s := newStore(b)
+	b.Run("create", func(b *testing.B) {
+		b.ReportAllocs()
+		for b.Loop() {
+			if _, err := s.CreateProject(ctx, editor, projectInput()); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+	b.Run("update", func(b *testing.B) {
+		p, err := s.CreateProject(ctx, editor, projectInput())
+		if err != nil {
+			b.Fatal(err)
+		}
+		in := inputOf(p)
+		b.ReportAllocs()
+		for b.Loop() {
+			in.BudgetRupiah++
+			if p, err = s.UpdateProject(ctx, editor, p.ID, p.Version, in); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+	// Throughput of concurrent writers (8 per CPU), each creating projects.
+	b.Run("parallel-create", func(b *testing.B) {
+		b.SetParallelism(8)
+		b.RunParallel(func(pb *testing.PB) {
+			for pb.Next() {
+				if _, err := s.CreateProject(ctx, editor, projectInput()); err != nil {
+					b.Error(err)
+					return
+				}
+			}
+		})
+	})
+}

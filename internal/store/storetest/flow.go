@@ -433,3 +433,34 @@ wait:
 		t.Error("Listen's channel is not closed 5 s after its context ended")
 	}
 }
+
+// RetentionWindow is the change retention a store given to
+// RunRetentionTest must have been configured with.
+const RetentionWindow = 50 * time.Millisecond
+
+// RunRetentionTest checks that a store configured to keep changes for
+// RetentionWindow drops older ones at the next write, and that a reader
+// learns it missed them.
+func RunRetentionTest(t *testing.T, s store.FlowStore) {
+	ctx := context.Background()
+	first, err := s.CreateProject(ctx, editor, projectInput())
+	if err != nil {
+		t.Fatal(err)
+	}
+	time.Sleep(4 * RetentionWindow)
+	second, err := s.CreateProject(ctx, editor, projectInput())
+	if err != nil {
+		t.Fatal(err)
+	}
+	page, err := s.Changes(ctx, 0, 10)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(page.Changes) != 1 || page.Changes[0].RecordID != second.ID {
+		t.Fatalf("feed after retention = %+v, want only the change of %s (not %s)", page.Changes, second.ID, first.ID)
+	}
+	if page.Oldest != page.Changes[0].Seq || page.Latest != page.Oldest || !page.Missed(0) {
+		t.Errorf("page = oldest %d latest %d, missed(0) %v: want both at the second change, and missed",
+			page.Oldest, page.Latest, page.Missed(0))
+	}
+}
