@@ -39,7 +39,11 @@ func (s *Store) Projects(ctx context.Context, f domain.ProjectFilter, o domain.P
 	for j, h := range win {
 		items[j] = domain.ProjectHit{Project: cloneProject(d.projects[h.i]), DistanceMeters: h.dist}
 	}
-	return domain.ProjectPage{Items: items, TotalCount: len(hits)}, nil
+	total := len(hits)
+	if p.NoCount {
+		total = -1
+	}
+	return domain.ProjectPage{Items: items, TotalCount: total}, nil
 }
 
 // Project returns one project, or ENOTFOUND.
@@ -80,6 +84,7 @@ func (d *data) matchProjects(f domain.ProjectFilter) []hit {
 			kelurahans != nil && !kelurahans[p.KelurahanCode],
 			kecamatans != nil && !kecamatans[domain.KecamatanCodeOf(p.KelurahanCode)],
 			f.ForumID != "" && p.ForumID != f.ForumID,
+			f.IDAfter != "" && p.ID <= f.IDAfter,
 			p.Geometry == nil && (f.BBox != nil || f.Within != nil || f.Near != nil),
 			f.BBox != nil && !spatial.Intersects(p.Geometry, box),
 			f.Within != nil && !(withinBound.Intersects(p.Geometry.Bound()) && spatial.Covers(f.Within, p.Geometry)):

@@ -83,6 +83,9 @@ func projectWhere(w *where, f domain.ProjectFilter) (nearPoint string) {
 	if f.ForumID != "" {
 		w.eq("p.forum_id", f.ForumID)
 	}
+	if f.IDAfter != "" {
+		w.and("p.id > %s", w.bind(f.IDAfter))
+	}
 	if f.BBox != nil {
 		env := w.envelope(*f.BBox)
 		w.and("p.geom && %s AND ST_Intersects(p.geom, %s)", env, env)
@@ -105,7 +108,7 @@ func projectWhere(w *where, f domain.ProjectFilter) (nearPoint string) {
 // projects across the city), so they take projectPage.
 func onlyNear(f domain.ProjectFilter) bool {
 	return f.Near != nil && len(f.Kinds) == 0 && len(f.Statuses) == 0 && f.YearFrom == nil && f.YearTo == nil &&
-		len(f.KelurahanCodes) == 0 && len(f.KecamatanCodes) == 0 && f.ForumID == "" && f.BBox == nil && f.Within == nil
+		len(f.KelurahanCodes) == 0 && len(f.KecamatanCodes) == 0 && f.ForumID == "" && f.IDAfter == "" && f.BBox == nil && f.Within == nil
 }
 
 // Projects returns one page of the projects matching f in order o.
@@ -126,6 +129,9 @@ func (s *Store) Projects(ctx context.Context, f domain.ProjectFilter, o domain.P
 	}
 	if err != nil {
 		return domain.ProjectPage{}, err
+	}
+	if p.NoCount {
+		total = -1
 	}
 	page := domain.ProjectPage{Items: make([]domain.ProjectHit, len(rows)), TotalCount: total}
 	for i, r := range rows {
@@ -184,12 +190,19 @@ func (s *Store) projectPage(ctx context.Context, f domain.ProjectFilter, o domai
 	}
 	filter := w.sql()
 	count := `SELECT count(*) FROM project p` + filter
-	query := `SELECT ` + projectColumns + `, ` + dist + ` AS dist, (` + count + `) AS total
+	totalCol := `(` + count + `)`
+	if p.NoCount {
+		totalCol = `-1`
+	}
+	query := `SELECT ` + projectColumns + `, ` + dist + ` AS dist, ` + totalCol + ` AS total
 		FROM project p` + filter + ` ORDER BY ` + orderBy +
 		` LIMIT ` + w.bind(p.Limit) + ` OFFSET ` + w.bind(p.Offset)
 	var rows []projectRow
 	if err := s.db.SelectContext(ctx, &rows, query, w.args...); err != nil {
 		return nil, 0, fmt.Errorf("postgis: projects: %w", err)
+	}
+	if p.NoCount {
+		return rows, -1, nil
 	}
 	if len(rows) > 0 {
 		return rows, rows[0].Total, nil
