@@ -288,14 +288,14 @@ func (a *api) collection(w http.ResponseWriter, r *http.Request) {
 
 // itemsDoc is a GeoJSON FeatureCollection with the OGC API members.
 type itemsDoc struct {
-	Type           string             `json:"type"`
-	Features       []*geojson.Feature `json:"features"`
-	Links          []Link             `json:"links"`
+	Type     string             `json:"type"`
+	Features []*geojson.Feature `json:"features"`
+	Links    []Link             `json:"links"`
 	// NumberMatched is left out where knowing it would cost counting every
 	// match (OGC 17-069r4 makes it optional; see layers.Result).
-	NumberMatched  *int               `json:"numberMatched,omitempty"`
-	NumberReturned int                `json:"numberReturned"`
-	TimeStamp      string             `json:"timeStamp"`
+	NumberMatched  *int   `json:"numberMatched,omitempty"`
+	NumberReturned int    `json:"numberReturned"`
+	TimeStamp      string `json:"timeStamp"`
 
 	layer *layers.Layer // for the HTML view
 }
