@@ -18,7 +18,7 @@ func kecamatanLayer() *Layer {
 	l := &Layer{
 		Name:          "kecamatan",
 		Title:         "Kecamatan",
-		Description:   "The 8 kecamatan (districts) of Kota Baubau.",
+		Description:   "Delapan kecamatan Kota Baubau.",
 		GeometryTypes: areaTypes,
 		IDProperty:    "kode",
 		Fields: []Field{
@@ -83,7 +83,7 @@ func kelurahanLayer() *Layer {
 	l := &Layer{
 		Name:          "kelurahan",
 		Title:         "Kelurahan",
-		Description:   "The 43 kelurahan (urban villages) of Kota Baubau.",
+		Description:   "Ke-43 kelurahan Kota Baubau.",
 		GeometryTypes: areaTypes,
 		IDProperty:    "kode",
 		Fields: []Field{

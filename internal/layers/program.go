@@ -16,7 +16,7 @@ func forumLayer() *Layer {
 	l := &Layer{
 		Name:          "forums",
 		Title:         "Forum Keserasian Sosial",
-		Description:   "FKS forums, placed at their secretariat.",
+		Description:   "Forum Keserasian Sosial (FKS), di lokasi sekretariatnya.",
 		GeometryTypes: []string{"Point"},
 		IDProperty:    "id",
 		Fields: []Field{
@@ -103,8 +103,8 @@ func projectLayer() *Layer {
 	kinds, statuses := enumStrings(domain.ProjectKinds), enumStrings(domain.ProjectStatuses)
 	l := &Layer{
 		Name:          "projects",
-		Title:         "Physical projects",
-		Description:   "Physical activities of the program: roads, drainage, places of worship, sports fields, ...",
+		Title:         "Kegiatan fisik",
+		Description:   "Kegiatan fisik program: jalan lingkungan, drainase, rumah ibadah, lapangan olahraga, ...",
 		GeometryTypes: []string{"Point", "LineString", "Polygon"},
 		IDProperty:    "id",
 		Fields: []Field{
@@ -220,8 +220,8 @@ var world = orb.Bound{Min: orb.Point{-180, -90}, Max: orb.Point{180, 90}}
 func activityLayer() *Layer {
 	l := &Layer{
 		Name:          "activities",
-		Title:         "Non-physical activities",
-		Description:   "Dialogues, trainings and events of the forums that have a recorded location.",
+		Title:         "Kegiatan nonfisik",
+		Description:   "Dialog, pelatihan dan acara forum yang lokasinya tercatat.",
 		GeometryTypes: []string{"Point"},
 		IDProperty:    "id",
 		Fields: []Field{

@@ -78,7 +78,7 @@ func New(s store.Store, opts Options) http.Handler {
 		opts.Title = "Program Keserasian Sosial Kota Baubau"
 	}
 	if opts.Description == "" {
-		opts.Description = "Kelurahan and kecamatan boundaries, Forum Keserasian Sosial, projects and activities of the Social Harmony Program of Kota Baubau."
+		opts.Description = "Batas kelurahan dan kecamatan, Forum Keserasian Sosial (FKS), kegiatan fisik dan nonfisik Program Keserasian Sosial Kota Baubau."
 	}
 	a := &api{store: s, opts: opts}
 	b := opts.BasePath
@@ -126,8 +126,8 @@ func (a *api) root(r *http.Request) string {
 
 // selfLinks returns self and alternate links of a resource at path.
 func selfLinks(href string, f format, jsonType string) []Link {
-	j := Link{Href: withF(href, "json"), Type: jsonType, Title: "This document as JSON"}
-	h := Link{Href: withF(href, "html"), Type: mediaHTML, Title: "This document as HTML"}
+	j := Link{Href: withF(href, "json"), Type: jsonType, Title: "Dokumen ini sebagai JSON"}
+	h := Link{Href: withF(href, "html"), Type: mediaHTML, Title: "Dokumen ini sebagai HTML"}
 	if f == formatHTML {
 		h.Rel, j.Rel = "self", "alternate"
 		return []Link{h, j}
@@ -170,10 +170,10 @@ func (a *api) landing(w http.ResponseWriter, r *http.Request) {
 	}
 	root := a.root(r)
 	links := append(selfLinks(root+"/", f, mediaJSON),
-		Link{Href: root + "/api", Rel: "service-desc", Type: mediaOpenAPI, Title: "The API definition (OpenAPI 3.0)"},
-		Link{Href: withF(root+"/api", "html"), Rel: "service-doc", Type: mediaHTML, Title: "The API documentation"},
-		Link{Href: root + "/conformance", Rel: "conformance", Type: mediaJSON, Title: "Conformance classes"},
-		Link{Href: root + "/collections", Rel: "data", Type: mediaJSON, Title: "Feature collections"},
+		Link{Href: root + "/api", Rel: "service-desc", Type: mediaOpenAPI, Title: "Definisi API (OpenAPI 3.0)"},
+		Link{Href: withF(root+"/api", "html"), Rel: "service-doc", Type: mediaHTML, Title: "Dokumentasi API"},
+		Link{Href: root + "/conformance", Rel: "conformance", Type: mediaJSON, Title: "Kelas kesesuaian"},
+		Link{Href: root + "/collections", Rel: "data", Type: mediaJSON, Title: "Koleksi fitur"},
 	)
 	a.respond(w, r, f, mediaJSON, landingDoc{Title: a.opts.Title, Description: a.opts.Description, Links: links}, "landing")
 }
@@ -221,9 +221,9 @@ func (a *api) collectionDoc(r *http.Request, l *layers.Layer, ext [4]float64) co
 		ID: l.Name, Title: l.Title, Description: l.Description,
 		Links: []Link{
 			{Href: href, Rel: "self", Type: mediaJSON, Title: l.Title},
-			{Href: withF(href, "html"), Rel: "alternate", Type: mediaHTML, Title: l.Title + " as HTML"},
-			{Href: href + "/items", Rel: "items", Type: mediaGeoJSON, Title: l.Title + " items"},
-			{Href: withF(href+"/items", "html"), Rel: "items", Type: mediaHTML, Title: l.Title + " items as HTML"},
+			{Href: withF(href, "html"), Rel: "alternate", Type: mediaHTML, Title: l.Title + " sebagai HTML"},
+			{Href: href + "/items", Rel: "items", Type: mediaGeoJSON, Title: "Fitur " + l.Title},
+			{Href: withF(href+"/items", "html"), Rel: "items", Type: mediaHTML, Title: "Fitur " + l.Title + " sebagai HTML"},
 		},
 		Extent:   extentDoc{Spatial: spatialExtent{BBox: [][4]float64{ext}, CRS: crs84}},
 		ItemType: "feature",
