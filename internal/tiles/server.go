@@ -33,7 +33,9 @@ type Options struct {
 	// Logger receives internal errors; default slog.Default().
 	Logger *slog.Logger
 	// CacheSize is the number of tiles kept in memory, counting a tile's
-	// plain and gzipped forms apart; default 4096.
+	// plain and gzipped forms apart; default 4096. Below 0 nothing is
+	// cached and concurrent requests for one tile are not joined either:
+	// every request renders, which is how the uncached path is measured.
 	CacheSize int
 	// MaxAge is the Cache-Control max-age of tiles and TileJSON; default 5 minutes.
 	MaxAge time.Duration
@@ -85,13 +87,16 @@ func New(s store.Store, opts Options) *Server {
 	if opts.Logger == nil {
 		opts.Logger = slog.Default()
 	}
-	if opts.CacheSize <= 0 {
+	if opts.CacheSize == 0 {
 		opts.CacheSize = 4096
 	}
 	if opts.MaxAge <= 0 {
 		opts.MaxAge = 5 * time.Minute
 	}
-	cache, _ := lru.New[tileKey, *Tile](opts.CacheSize) // errors only for size <= 0
+	var cache *lru.Cache[tileKey, *Tile]
+	if opts.CacheSize > 0 {
+		cache, _ = lru.New[tileKey, *Tile](opts.CacheSize) // errors only for size <= 0
+	}
 	t := &Server{store: s, opts: opts, cache: cache, mux: http.NewServeMux(), flights: flights{m: map[tileKey]*flight{}}}
 	t.mux.HandleFunc("GET "+opts.BasePath+"/{layer}/{z}/{x}/{y}", t.serveTile)
 	t.mux.HandleFunc("GET "+opts.BasePath+"/{file}", t.serveTileJSON)
@@ -112,7 +117,9 @@ func (t *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { t.mux.Serve
 // render racing the write is not cached (see gen).
 func (t *Server) Invalidate() {
 	t.gen.Add(1)
-	t.cache.Purge()
+	if t.cache != nil {
+		t.cache.Purge()
+	}
 }
 
 // Tile returns the uncompressed tile of the named layer, from the cache
@@ -147,13 +154,13 @@ func (t *Server) tile(ctx context.Context, layerName string, z, x, y uint32, gz 
 		return nil, domain.Errorf(domain.ENOTFOUND, "layer %s has tiles at zoom %d to %d", l.Name, l.MinZoom, l.MaxZoom)
 	}
 	key := tileKey{l.Name, z, x, y, gz}
-	if tile, ok := t.cache.Get(key); ok {
-		return tile, nil
+	if t.cache != nil {
+		if tile, ok := t.cache.Get(key); ok {
+			return tile, nil
+		}
 	}
 	gen := t.gen.Load()
-	// Concurrent requests for one uncached tile (a map opening) render it
-	// once; the render stops when the last of them has gone.
-	return t.flights.do(ctx, gen, key, func(ctx context.Context) (*Tile, error) {
+	render := func(ctx context.Context) (*Tile, error) {
 		var tile *Tile
 		if gz {
 			plain, err := t.tile(ctx, layerName, z, x, y, false)
@@ -173,11 +180,17 @@ func (t *Server) tile(ctx context.Context, layerName string, z, x, y uint32, gz 
 			sum := sha256.Sum256(raw)
 			tile = &Tile{Raw: raw, ETag: `"` + hex.EncodeToString(sum[:12]) + `"`}
 		}
-		if t.gen.Load() == gen {
+		if t.cache != nil && t.gen.Load() == gen {
 			t.cache.Add(key, tile)
 		}
 		return tile, nil
-	})
+	}
+	if t.cache == nil {
+		return render(ctx)
+	}
+	// Concurrent requests for one uncached tile (a map opening) render it
+	// once; the render stops when the last of them has gone.
+	return t.flights.do(ctx, gen, key, render)
 }
 
 func (t *Server) render(ctx context.Context, l *layers.Layer, tile maptile.Tile) ([]byte, error) {
