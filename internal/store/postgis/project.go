@@ -122,9 +122,16 @@ func (s *Store) Projects(ctx context.Context, f domain.ProjectFilter, o domain.P
 	}
 	var rows []projectRow
 	var total int
-	if onlyNear(f) && o.Field == domain.OrderByDistance && !o.Desc && p.Limit > 0 {
+	probed := false
+	if boxPageByID(f, o, p) {
+		rows, probed, err = s.projectsBoxByID(ctx, f, p)
+	}
+	switch {
+	case err != nil, probed:
+		total = -1
+	case onlyNear(f) && o.Field == domain.OrderByDistance && !o.Desc && p.Limit > 0:
 		rows, total, err = s.projectsNearFirst(ctx, *f.Near, p)
-	} else {
+	default:
 		rows, total, err = s.projectPage(ctx, f, o, p)
 	}
 	if err != nil {
@@ -162,6 +169,47 @@ func (s *Store) projectsNearFirst(ctx context.Context, near domain.Near, p domai
 		return nil, total, nil
 	}
 	return rows[p.Offset:], total, nil
+}
+
+// boxScan is how many projects, in id order, projectsBoxByID reads at
+// most per item of the page before it gives up on that plan.
+const boxScan = 50
+
+// boxPageByID reports whether a page is a map client's: projects in a box
+// by id (keyset), with no count, from the start or a key.
+func boxPageByID(f domain.ProjectFilter, o domain.ProjectOrder, p domain.Page) bool {
+	return f.BBox != nil && f.Near == nil && o.Field == domain.OrderByID && !o.Desc &&
+		p.NoCount && p.Offset == 0 && p.Limit > 0
+}
+
+// projectsBoxByID answers a box page by id by walking the primary key from
+// the key on, testing the box on each row, for at most boxScan rows per item:
+// where the box holds one project in 50 or more, that reads a few hundred
+// rows. The planner's own choice is the box's GiST index and a sort of every
+// match (8,000 for a quarter of the city over 100,000 projects: 86 ms against
+// 0.6 ms, EXPLAIN ANALYZE), because it estimates matches in a box an order of
+// magnitude too few. ok is false when the walk did not fill the page (a
+// sparse box, or the end of the table): the caller then asks projectPage,
+// where the index and the sort are cheap because matches are few.
+func (s *Store) projectsBoxByID(ctx context.Context, f domain.ProjectFilter, p domain.Page) (rows []projectRow, ok bool, err error) {
+	var w where
+	projectWhere(&w, f)
+	inner := ""
+	if f.IDAfter != "" {
+		inner = ` WHERE id > ` + w.bind(f.IDAfter)
+	}
+	// The LIMIT keeps the subquery from being flattened: the filter stays
+	// outside, the walk in key order inside.
+	query := `SELECT ` + projectColumns + `, 0::float8 AS dist, -1 AS total
+		FROM (SELECT * FROM project` + inner + ` ORDER BY id LIMIT ` + w.bind(boxScan*p.Limit) + `) p` + w.sql() +
+		` ORDER BY p.id LIMIT ` + w.bind(p.Limit)
+	if err := s.db.SelectContext(ctx, &rows, query, w.args...); err != nil {
+		return nil, false, fmt.Errorf("postgis: projects in a box: %w", err)
+	}
+	if len(rows) < p.Limit {
+		return nil, false, nil
+	}
+	return rows, true, nil
 }
 
 // projectPage answers Projects in any order. The count is a subquery, not
