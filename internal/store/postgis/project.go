@@ -203,13 +203,25 @@ func (s *Store) projectsBoxByID(ctx context.Context, f domain.ProjectFilter, p d
 	query := `SELECT ` + projectColumns + `, 0::float8 AS dist, -1 AS total
 		FROM (SELECT * FROM project` + inner + ` ORDER BY id LIMIT ` + w.bind(boxScan*p.Limit) + `) p` + w.sql() +
 		` ORDER BY p.id LIMIT ` + w.bind(p.Limit)
-	if err := s.db.SelectContext(ctx, &rows, query, w.args...); err != nil {
+	// Its plan is the same for any values (the subquery's LIMIT fixes it),
+	// so the map clients' page, a box and maybe a key, is prepared.
+	run := s.db.SelectContext
+	if onlyBox(f) {
+		run = s.selectPrepared
+	}
+	if err := run(ctx, &rows, query, w.args...); err != nil {
 		return nil, false, fmt.Errorf("postgis: projects in a box: %w", err)
 	}
 	if len(rows) < p.Limit {
 		return nil, false, nil
 	}
 	return rows, true, nil
+}
+
+// onlyBox reports whether f filters by a box (and a key) and nothing else.
+func onlyBox(f domain.ProjectFilter) bool {
+	return f.BBox != nil && f.Near == nil && len(f.Kinds) == 0 && len(f.Statuses) == 0 && f.YearFrom == nil &&
+		f.YearTo == nil && len(f.KelurahanCodes) == 0 && len(f.KecamatanCodes) == 0 && f.ForumID == "" && f.Within == nil
 }
 
 // projectPage answers Projects in any order. The count is a subquery, not
@@ -267,15 +279,18 @@ func (s *Store) projectPage(ctx context.Context, f domain.ProjectFilter, o domai
 	return rows, total, nil
 }
 
+// projectByIDQuery is prepared (see preparedStatements): a single feature
+// by id is what map clients ask for on every click, and its planning costs
+// about what its primary key lookup does.
+const projectByIDQuery = `SELECT ` + projectColumns + `, 0::float8 AS dist, 1 AS total FROM project p WHERE p.id = $1`
+
 // Project returns one project, or ENOTFOUND.
 func (s *Store) Project(ctx context.Context, id string) (domain.Project, error) {
 	if !storable(id) {
 		return domain.Project{}, domain.NotFound("project", id)
 	}
 	var rows []projectRow
-	err := s.db.SelectContext(ctx, &rows, `SELECT `+projectColumns+`, 0::float8 AS dist, 1 AS total
-		FROM project p WHERE p.id = $1`, id)
-	if err != nil {
+	if err := s.selectPrepared(ctx, &rows, projectByIDQuery, id); err != nil {
 		return domain.Project{}, fmt.Errorf("postgis: project %q: %w", id, err)
 	}
 	if len(rows) == 0 {
