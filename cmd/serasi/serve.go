@@ -77,6 +77,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	fs.DurationVar(&c.pg.StatementTimeout, "db-statement-timeout", 10*time.Second, "PostGIS statement timeout (0: none)")
 	fs.DurationVar(&c.pg.ConnectRetry, "db-connect-retry", 30*time.Second, "how long to keep retrying the first connection")
 	fs.BoolVar(&c.migrate, "migrate", false, "apply PostGIS migrations before serving")
+	fs.IntVar(&c.http.TileCacheSize, "tile-cache", 4096, "vector tiles kept in memory (plain and gzipped count apart); -1 renders every request, for measurements")
 	fs.StringVar(&c.projects, "projects", "",
 		"embedded store only, with --ephemeral: also load the projects of this file (from 'serasi generate'), for benchmarks")
 	fs.StringVar(&c.dataDir, "data-dir", envOr("SERASI_DATA_DIR", DefaultDataDir),

@@ -124,18 +124,26 @@ type ProjectFilter struct {
 	KelurahanCodes []string
 	KecamatanCodes []string
 	ForumID        string
-	BBox           *orb.Bound   // geometry intersects the box
-	Within         orb.Geometry // geometry covered by this Polygon/MultiPolygon
-	Near           *Near
+	// IDAfter keeps the ids that sort after it (byte order), so that a list
+	// by id pages by key: the next page starts after the last id seen,
+	// however far into the list, without an offset to skip.
+	IDAfter string
+	BBox    *orb.Bound   // geometry intersects the box
+	Within  orb.Geometry // geometry covered by this Polygon/MultiPolygon
+	Near    *Near
 }
 
 // Page is an offset window over an ordered list.
 type Page struct {
 	Offset int
 	Limit  int
+	// NoCount spares the store counting every match, which costs a read of
+	// all of them where the page reads only Limit: TotalCount is then -1.
+	NoCount bool
 }
 
-// ProjectPage is one page of projects with the total number that matched.
+// ProjectPage is one page of projects with the total number that matched
+// (-1 when the page asked for NoCount).
 type ProjectPage struct {
 	Items      []ProjectHit // DistanceMeters is set only when the filter had Near
 	TotalCount int
@@ -181,7 +189,8 @@ type ActivityFilter struct {
 	BBox           *orb.Bound // only activities with a location inside the box
 }
 
-// ActivityPage is one page of activities with the total number that matched.
+// ActivityPage is one page of activities with the total number that matched
+// (-1 when the page asked for NoCount).
 type ActivityPage struct {
 	Items      []Activity
 	TotalCount int

@@ -2,7 +2,9 @@ package layers
 
 import (
 	"context"
+	"fmt"
 	"slices"
+	"strings"
 
 	"github.com/paulmach/orb/geojson"
 
@@ -16,7 +18,7 @@ func kecamatanLayer() *Layer {
 	l := &Layer{
 		Name:          "kecamatan",
 		Title:         "Kecamatan",
-		Description:   "The 8 kecamatan (districts) of Kota Baubau.",
+		Description:   "Delapan kecamatan Kota Baubau.",
 		GeometryTypes: areaTypes,
 		IDProperty:    "kode",
 		Fields: []Field{
@@ -27,7 +29,7 @@ func kecamatanLayer() *Layer {
 		Params: []Param{
 			{Name: "kode", Type: String, List: true, Description: "Kecamatan codes"},
 		},
-		MinZoom: 6, MaxZoom: 16,
+		MinZoom: 6, MaxZoom: 16, Keyset: true,
 	}
 	l.fetch = func(ctx context.Context, s store.Store, q Query) (Result, error) {
 		r := values{l, q.Filter}
@@ -81,7 +83,7 @@ func kelurahanLayer() *Layer {
 	l := &Layer{
 		Name:          "kelurahan",
 		Title:         "Kelurahan",
-		Description:   "The 43 kelurahan (urban villages) of Kota Baubau.",
+		Description:   "Ke-43 kelurahan Kota Baubau.",
 		GeometryTypes: areaTypes,
 		IDProperty:    "kode",
 		Fields: []Field{
@@ -98,7 +100,7 @@ func kelurahanLayer() *Layer {
 			{Name: "conflictProne", Type: Boolean, Description: "Conflict-prone (true) or not (false)"},
 			{Name: "hasForum", Type: Boolean, Description: "Served (true) or not (false) by an active forum"},
 		},
-		MinZoom: 8, MaxZoom: 16,
+		MinZoom: 8, MaxZoom: 16, Keyset: true,
 	}
 	l.fetch = func(ctx context.Context, s store.Store, q Query) (Result, error) {
 		r := values{l, q.Filter}
@@ -161,11 +163,23 @@ func roundArea(a float64) float64 {
 
 // window applies q's offset and limit to a full, ordered list.
 func window(feats []*geojson.Feature, q Query) Result {
+	// Every match is in hand, so the count is free.
+	matched := len(feats)
+	if q.After != "" {
+		// feats are in ascending id order (Layer.Keyset).
+		i, _ := slices.BinarySearchFunc(feats, q.After, func(f *geojson.Feature, id string) int {
+			return strings.Compare(fmt.Sprint(f.ID), id)
+		})
+		for i < len(feats) && fmt.Sprint(feats[i].ID) <= q.After {
+			i++
+		}
+		feats = feats[i:]
+	}
 	n := len(feats)
 	lo := min(max(q.Offset, 0), n)
 	hi := n
 	if q.Limit > 0 {
 		hi = min(lo+q.Limit, n)
 	}
-	return Result{Features: feats[lo:hi], NumberMatched: n}
+	return Result{Features: feats[lo:hi], More: hi < n, NumberMatched: matched}
 }

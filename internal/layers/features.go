@@ -60,7 +60,7 @@ func ForumFeatures(ctx context.Context, s store.Store, f domain.ForumFilter) ([]
 // ProjectFeatures returns every project matching f as a feature, in the
 // store's default order (nearest first when f has Near, else by id).
 func ProjectFeatures(ctx context.Context, s store.Store, f domain.ProjectFilter) ([]*geojson.Feature, error) {
-	res, err := projectFeatures(ctx, s, f, 0, 0)
+	res, err := projectFeatures(ctx, s, f, Query{})
 	return res.Features, err
 }
 
@@ -68,23 +68,37 @@ func ProjectFeatures(ctx context.Context, s store.Store, f domain.ProjectFilter)
 // location (the others have no place on a map) as features, ordered by
 // date then id.
 func ActivityFeatures(ctx context.Context, s store.Store, f domain.ActivityFilter) ([]*geojson.Feature, error) {
-	res, err := activityFeatures(ctx, s, f, 0, 0)
+	res, err := activityFeatures(ctx, s, f, Query{})
 	return res.Features, err
 }
 
-func projectFeatures(ctx context.Context, s store.Store, f domain.ProjectFilter, offset, limit int) (Result, error) {
+func projectFeatures(ctx context.Context, s store.Store, f domain.ProjectFilter, q Query) (Result, error) {
 	var feats []*geojson.Feature
-	total, err := pages(offset, limit, func(p domain.Page) (int, int, error) {
-		pg, err := s.Projects(ctx, f, domain.ProjectOrder{}, p)
-		for _, h := range pg.Items {
-			feats = append(feats, projectFeature(h.Project))
+	// Keyset paging holds only in id order, which Near would change.
+	keyset := f.Near == nil
+	more, total, err := pages(q, keyset, func(after string, p domain.Page) (int, string, error) {
+		if keyset {
+			f.IDAfter = after
 		}
-		return len(pg.Items), pg.TotalCount, err
+		pg, err := s.Projects(ctx, f, domain.ProjectOrder{}, p)
+		if err != nil {
+			return 0, "", err
+		}
+		for _, h := range pg.Items {
+			if q.Limit <= 0 || len(feats) < q.Limit {
+				feats = append(feats, projectFeature(h.Project))
+			}
+		}
+		last := ""
+		if n := len(pg.Items); n > 0 {
+			last = pg.Items[n-1].ID
+		}
+		return len(pg.Items), last, nil
 	})
-	return Result{Features: feats, NumberMatched: total}, err
+	return Result{Features: feats, More: more, NumberMatched: total}, err
 }
 
-func activityFeatures(ctx context.Context, s store.Store, f domain.ActivityFilter, offset, limit int) (Result, error) {
+func activityFeatures(ctx context.Context, s store.Store, f domain.ActivityFilter, q Query) (Result, error) {
 	if f.BBox == nil {
 		// The store's bbox filter is also how activities without a
 		// location are left out.
@@ -92,14 +106,19 @@ func activityFeatures(ctx context.Context, s store.Store, f domain.ActivityFilte
 		f.BBox = &w
 	}
 	var feats []*geojson.Feature
-	total, err := pages(offset, limit, func(p domain.Page) (int, int, error) {
+	more, total, err := pages(q, false, func(_ string, p domain.Page) (int, string, error) {
 		pg, err := s.Activities(ctx, f, p)
-		for _, a := range pg.Items {
-			feats = append(feats, activityFeature(a))
+		if err != nil {
+			return 0, "", err
 		}
-		return len(pg.Items), pg.TotalCount, err
+		for _, a := range pg.Items {
+			if q.Limit <= 0 || len(feats) < q.Limit {
+				feats = append(feats, activityFeature(a))
+			}
+		}
+		return len(pg.Items), "", nil
 	})
-	return Result{Features: feats, NumberMatched: total}, err
+	return Result{Features: feats, More: more, NumberMatched: total}, err
 }
 
 // Collection renders features as an RFC 7946 FeatureCollection: geometries

@@ -13,6 +13,7 @@ import (
 	"github.com/paulmach/orb"
 	"github.com/paulmach/orb/geojson"
 
+	"github.com/serasi/serasi/internal/domain"
 	"github.com/serasi/serasi/internal/store"
 )
 
@@ -61,13 +62,24 @@ type Query struct {
 	// Filter holds the layer's own parameters (see Layer.Params), as parsed
 	// from a URL query; unknown names are EINVALID.
 	Filter url.Values
+	// After continues the list after the feature with this id, by key
+	// rather than by offset (layers with Keyset; Offset then counts from
+	// there).
+	After  string
 	Offset int
 	Limit  int // 0 or less: no limit
 }
 
-// Result is one window of features and the number that matched in all.
+// Result is one window of features, whether more follow, and the number
+// that matched in all.
 type Result struct {
-	Features      []*geojson.Feature
+	Features []*geojson.Feature
+	// More is true when features follow the window (with a Limit).
+	More bool
+	// NumberMatched is -1 when it was not counted: the program layers
+	// (projects, activities: large) never count every match, the number is
+	// known only when the window reaches the end of a list read from its
+	// start; the area layers and forums (small, read whole) always know it.
 	NumberMatched int
 }
 
@@ -86,6 +98,9 @@ type Layer struct {
 	// MinZoom and MaxZoom bound the vector tiles served for the layer;
 	// clients overzoom past MaxZoom.
 	MinZoom, MaxZoom int
+	// Keyset layers list in ascending id order and take Query.After; the
+	// others (activities, by date) page by offset only.
+	Keyset bool
 
 	fetch func(ctx context.Context, s store.Store, q Query) (Result, error)
 	get   func(ctx context.Context, s store.Store, id string) (*geojson.Feature, error)
@@ -99,6 +114,9 @@ func (l *Layer) Fetch(ctx context.Context, s store.Store, q Query) (Result, erro
 	}
 	if err := store.ValidateBound("bbox", q.BBox); err != nil {
 		return Result{}, err
+	}
+	if q.After != "" && !l.Keyset {
+		return Result{}, domain.Invalid("after", "layer %s pages by offset only", l.Name)
 	}
 	return l.fetch(ctx, s, q)
 }

@@ -3,6 +3,7 @@ package layers_test
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -139,6 +140,10 @@ func TestFetchMatchesStore(t *testing.T) {
 	}
 }
 
+// TestWindow pages through every layer by offset and, where the layer
+// has keys, by key as the OGC API's next links do: every feature once, in
+// the full list's order; More says whether a page follows; NumberMatched is
+// exact or -1, never wrong.
 func TestWindow(t *testing.T) {
 	ctx := context.Background()
 	s := newStore(t)
@@ -148,26 +153,64 @@ func TestWindow(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			var got []any
-			const size = 7
-			for off := 0; off < all.NumberMatched+size; off += size {
-				res, err := l.Fetch(ctx, s, layers.Query{Offset: off, Limit: size})
-				if err != nil {
-					t.Fatal(err)
-				}
-				if res.NumberMatched != all.NumberMatched || len(res.Features) > size {
-					t.Fatalf("offset %d: matched %d returned %d", off, res.NumberMatched, len(res.Features))
-				}
-				for _, f := range res.Features {
-					got = append(got, f.ID)
-				}
+			n := len(all.Features)
+			if all.NumberMatched != n || all.More {
+				t.Fatalf("whole layer: matched %d more %t, %d features", all.NumberMatched, all.More, n)
 			}
 			var want []any
 			for _, f := range all.Features {
 				want = append(want, f.ID)
 			}
+			const size = 7
+			check := func(what string, res layers.Result, seen int) {
+				t.Helper()
+				if len(res.Features) > size {
+					t.Fatalf("%s: %d features", what, len(res.Features))
+				}
+				if m := res.NumberMatched; m != n && m != -1 {
+					t.Fatalf("%s: matched %d, want %d or -1", what, m, n)
+				}
+				if res.More != (seen+len(res.Features) < n) {
+					t.Fatalf("%s: more %t after %d of %d", what, res.More, seen+len(res.Features), n)
+				}
+			}
+			var got []any
+			for off := 0; off < n+size; off += size {
+				res, err := l.Fetch(ctx, s, layers.Query{Offset: off, Limit: size})
+				if err != nil {
+					t.Fatal(err)
+				}
+				check(fmt.Sprintf("offset %d", off), res, min(off, n))
+				for _, f := range res.Features {
+					got = append(got, f.ID)
+				}
+			}
 			if !slices.Equal(got, want) {
-				t.Errorf("paged ids differ from the full list (%d vs %d)", len(got), len(want))
+				t.Errorf("paged by offset, ids differ from the full list (%d vs %d)", len(got), len(want))
+			}
+			if !l.Keyset {
+				if _, err := l.Fetch(ctx, s, layers.Query{After: "x", Limit: size}); domain.ErrorCode(err) != domain.EINVALID {
+					t.Errorf("After on a layer without keys: %v, want EINVALID", err)
+				}
+				return
+			}
+			got = nil
+			for after, pages := "", 0; ; pages++ {
+				res, err := l.Fetch(ctx, s, layers.Query{After: after, Limit: size})
+				if err != nil {
+					t.Fatal(err)
+				}
+				check("after "+after, res, len(got))
+				for _, f := range res.Features {
+					got = append(got, f.ID)
+				}
+				if !res.More || pages > n {
+					break
+				}
+				after = res.Features[len(res.Features)-1].ID.(string)
+			}
+			if !slices.Equal(got, want) {
+				t.Errorf("paged by key, ids differ from the full list (%d vs %d)", len(got), len(want))
 			}
 		})
 	}

@@ -16,7 +16,7 @@ func forumLayer() *Layer {
 	l := &Layer{
 		Name:          "forums",
 		Title:         "Forum Keserasian Sosial",
-		Description:   "FKS forums, placed at their secretariat.",
+		Description:   "Forum Keserasian Sosial (FKS), di lokasi sekretariatnya.",
 		GeometryTypes: []string{"Point"},
 		IDProperty:    "id",
 		Fields: []Field{
@@ -37,7 +37,7 @@ func forumLayer() *Layer {
 			{Name: "kelurahanCode", Type: String, Description: "Forums serving this kelurahan"},
 			{Name: "kecamatanCode", Type: String, Description: "Forums serving a kelurahan of this kecamatan"},
 		},
-		MinZoom: 8, MaxZoom: 18,
+		MinZoom: 8, MaxZoom: 18, Keyset: true,
 	}
 	l.fetch = func(ctx context.Context, s store.Store, q Query) (Result, error) {
 		f, err := forumFilter(values{l, q.Filter})
@@ -92,8 +92,8 @@ func projectLayer() *Layer {
 	kinds, statuses := enumStrings(domain.ProjectKinds), enumStrings(domain.ProjectStatuses)
 	l := &Layer{
 		Name:          "projects",
-		Title:         "Physical projects",
-		Description:   "Physical activities of the program: roads, drainage, places of worship, sports fields, ...",
+		Title:         "Kegiatan fisik",
+		Description:   "Kegiatan fisik program: jalan lingkungan, drainase, rumah ibadah, lapangan olahraga, ...",
 		GeometryTypes: []string{"Point", "LineString", "Polygon"},
 		IDProperty:    "id",
 		Fields: []Field{
@@ -123,7 +123,7 @@ func projectLayer() *Layer {
 			{Name: "kecamatanCodes", Aliases: []string{"kecamatanCode"}, Type: String, List: true, Description: "Kecamatan codes"},
 			{Name: "forumId", Type: String, Description: "Projects of this forum"},
 		},
-		MinZoom: 8, MaxZoom: 18,
+		MinZoom: 8, MaxZoom: 18, Keyset: true,
 	}
 	l.fetch = func(ctx context.Context, s store.Store, q Query) (Result, error) {
 		f, err := projectFilter(values{l, q.Filter})
@@ -131,7 +131,7 @@ func projectLayer() *Layer {
 			return Result{}, err
 		}
 		f.BBox = q.BBox
-		return projectFeatures(ctx, s, f, q.Offset, q.Limit)
+		return projectFeatures(ctx, s, f, q)
 	}
 	l.get = func(ctx context.Context, s store.Store, id string) (*geojson.Feature, error) {
 		p, err := s.Project(ctx, id)
@@ -209,8 +209,8 @@ var world = orb.Bound{Min: orb.Point{-180, -90}, Max: orb.Point{180, 90}}
 func activityLayer() *Layer {
 	l := &Layer{
 		Name:          "activities",
-		Title:         "Non-physical activities",
-		Description:   "Dialogues, trainings and events of the forums that have a recorded location.",
+		Title:         "Kegiatan nonfisik",
+		Description:   "Dialog, pelatihan dan acara forum yang lokasinya tercatat.",
 		GeometryTypes: []string{"Point"},
 		IDProperty:    "id",
 		Fields: []Field{
@@ -239,7 +239,7 @@ func activityLayer() *Layer {
 			return Result{}, err
 		}
 		f.BBox = q.BBox
-		return activityFeatures(ctx, s, f, q.Offset, q.Limit)
+		return activityFeatures(ctx, s, f, q)
 	}
 	l.get = func(ctx context.Context, s store.Store, id string) (*geojson.Feature, error) {
 		a, err := s.Activity(ctx, id)
@@ -276,26 +276,48 @@ func activityFeature(a domain.Activity) *geojson.Feature {
 	return f
 }
 
-// pages reads the window offset, limit (0: all) from a store capped at
-// store.MaxPageSize per call; fetch returns how many items it got and the
-// total that matched.
-func pages(offset, limit int, fetch func(domain.Page) (got, total int, err error)) (int, error) {
-	offset, remaining := max(offset, 0), limit
+// pages reads the window of q (Limit 0: all) from a store capped at
+// store.MaxPageSize per call, never asking it to count. fetch returns how
+// many items it got and the id of the last. With keyset the first call
+// starts after q.After and every later one after the last id read, so
+// reading a whole layer costs each row once; without it they go on by
+// offset. One item past the window is asked for, to tell whether more
+// follow. total is -1 unless the list ran out, which shows its length.
+func pages(q Query, keyset bool, fetch func(after string, p domain.Page) (got int, last string, err error)) (more bool, total int, err error) {
+	offset, after, remaining := max(q.Offset, 0), q.After, q.Limit
+	read := 0
 	for {
 		size := store.MaxPageSize
 		if remaining > 0 {
-			size = min(size, remaining)
+			size = min(size, remaining+1)
 		}
-		got, total, err := fetch(domain.Page{Offset: offset, Limit: size})
+		got, last, err := fetch(after, domain.Page{Offset: offset, Limit: size, NoCount: true})
 		if err != nil {
-			return 0, err
+			return false, 0, err
 		}
-		offset += got
-		if remaining > 0 {
-			remaining -= got
+		if q.Limit > 0 && got > remaining {
+			// The extra item is not returned; it says more follow.
+			return true, -1, nil
 		}
-		if got < size || offset >= total || (limit > 0 && remaining <= 0) {
-			return total, nil
+		read += got
+		remaining -= got
+		if got < size {
+			if q.After != "" || (read == 0 && q.Offset > 0) {
+				// The length from the key, not the list's; or an offset
+				// past the end, which says only that the list is shorter.
+				return false, -1, nil
+			}
+			return false, max(q.Offset, 0) + read, nil
+		}
+		if keyset {
+			after, offset = last, 0
+		} else {
+			offset += got
+		}
+		if q.Limit > 0 && remaining == 0 {
+			// Exactly full: one more item says whether more follow.
+			got, _, err := fetch(after, domain.Page{Offset: offset, Limit: 1, NoCount: true})
+			return got > 0, -1, err
 		}
 	}
 }

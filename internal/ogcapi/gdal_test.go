@@ -9,12 +9,23 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/serasi/serasi/geodata"
+	"github.com/serasi/serasi/internal/dataset"
+	"github.com/serasi/serasi/internal/geobuild"
+	"github.com/serasi/serasi/internal/store/memory"
 )
 
 // ogrinfo runs GDAL's ogrinfo. Without it the test is skipped on a
 // developer machine, but fails in CI (CI=true), where gdal-bin is installed
 // on purpose: a silently skipped interoperability test proves nothing.
 func ogrinfo(t *testing.T, args ...string) string {
+	t.Helper()
+	return ogrinfoWithin(t, 2*time.Minute, args...)
+}
+
+// ogrinfoWithin is ogrinfo with a deadline of its own.
+func ogrinfoWithin(t *testing.T, timeout time.Duration, args ...string) string {
 	t.Helper()
 	path, err := exec.LookPath("ogrinfo")
 	if err != nil {
@@ -23,7 +34,7 @@ func ogrinfo(t *testing.T, args ...string) string {
 		}
 		t.Skip("ogrinfo not installed (apt-get install gdal-bin)")
 	}
-	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	ctx, cancel := context.WithTimeout(context.Background(), timeout)
 	defer cancel()
 	cmd := exec.CommandContext(ctx, path, args...)
 	// Loopback never goes through a proxy the environment may set.
@@ -91,3 +102,45 @@ func TestGDAL(t *testing.T) {
 		})
 	}
 }
+
+// TestGDALPagesToTheEnd reads the projects collection of a large store
+// with ogrinfo, which follows the next links (cursors) to the end: every
+// feature once. SERASI_GDAL_PROJECTS sets the number of synthetic projects
+// added to the sample (default 5,000, which keeps CI bounded; the measured
+// run used 100,000).
+func TestGDALPagesToTheEnd(t *testing.T) {
+	n := 5000
+	if v := os.Getenv("SERASI_GDAL_PROJECTS"); v != "" {
+		var err error
+		if n, err = strconv.Atoi(v); err != nil || n < 0 {
+			t.Fatalf("SERASI_GDAL_PROJECTS=%q", v)
+		}
+	}
+	ds, err := dataset.Load(geodata.FS)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ds.Projects = append(ds.Projects, geobuild.SyntheticProjects(ds, n, 1)...)
+	want := len(ds.Projects)
+	srv := newServer(t, memory.NewFromDataset(ds))
+	start := time.Now()
+	out := ogrinfoWithin(t, 2*time.Minute+time.Duration(n)*10*time.Millisecond,
+		"-ro", "-q", "-oo", "PAGE_SIZE=1000", "OAPIF:"+srv.URL+"/ogcapi", "projects")
+	seen := map[string]int{}
+	for _, m := range idRE.FindAllStringSubmatch(out, -1) {
+		seen[m[1]]++
+	}
+	read := strings.Count(out, "OGRFeature(projects)")
+	t.Logf("ogrinfo read %d features (%d distinct ids) of %d in %s", read, len(seen), want, time.Since(start).Round(time.Millisecond))
+	if read != want || len(seen) != want {
+		t.Errorf("ogrinfo read %d features, %d distinct; the store has %d", read, len(seen), want)
+	}
+	for id, k := range seen {
+		if k != 1 {
+			t.Errorf("feature %s read %d times", id, k)
+		}
+	}
+}
+
+// idRE finds the id field of each feature ogrinfo prints.
+var idRE = regexp.MustCompile(`(?m)^\s+id \(String\) = (\S+)`)

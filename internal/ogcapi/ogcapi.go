@@ -4,7 +4,9 @@
 package ogcapi
 
 import (
+	"encoding/base64"
 	"encoding/json"
+	"fmt"
 	"log/slog"
 	"math"
 	"net/http"
@@ -76,7 +78,7 @@ func New(s store.Store, opts Options) http.Handler {
 		opts.Title = "Program Keserasian Sosial Kota Baubau"
 	}
 	if opts.Description == "" {
-		opts.Description = "Kelurahan and kecamatan boundaries, Forum Keserasian Sosial, projects and activities of the Social Harmony Program of Kota Baubau."
+		opts.Description = "Batas kelurahan dan kecamatan, Forum Keserasian Sosial (FKS), kegiatan fisik dan nonfisik Program Keserasian Sosial Kota Baubau."
 	}
 	a := &api{store: s, opts: opts}
 	b := opts.BasePath
@@ -124,8 +126,8 @@ func (a *api) root(r *http.Request) string {
 
 // selfLinks returns self and alternate links of a resource at path.
 func selfLinks(href string, f format, jsonType string) []Link {
-	j := Link{Href: withF(href, "json"), Type: jsonType, Title: "This document as JSON"}
-	h := Link{Href: withF(href, "html"), Type: mediaHTML, Title: "This document as HTML"}
+	j := Link{Href: withF(href, "json"), Type: jsonType, Title: "Dokumen ini sebagai JSON"}
+	h := Link{Href: withF(href, "html"), Type: mediaHTML, Title: "Dokumen ini sebagai HTML"}
 	if f == formatHTML {
 		h.Rel, j.Rel = "self", "alternate"
 		return []Link{h, j}
@@ -168,10 +170,10 @@ func (a *api) landing(w http.ResponseWriter, r *http.Request) {
 	}
 	root := a.root(r)
 	links := append(selfLinks(root+"/", f, mediaJSON),
-		Link{Href: root + "/api", Rel: "service-desc", Type: mediaOpenAPI, Title: "The API definition (OpenAPI 3.0)"},
-		Link{Href: withF(root+"/api", "html"), Rel: "service-doc", Type: mediaHTML, Title: "The API documentation"},
-		Link{Href: root + "/conformance", Rel: "conformance", Type: mediaJSON, Title: "Conformance classes"},
-		Link{Href: root + "/collections", Rel: "data", Type: mediaJSON, Title: "Feature collections"},
+		Link{Href: root + "/api", Rel: "service-desc", Type: mediaOpenAPI, Title: "Definisi API (OpenAPI 3.0)"},
+		Link{Href: withF(root+"/api", "html"), Rel: "service-doc", Type: mediaHTML, Title: "Dokumentasi API"},
+		Link{Href: root + "/conformance", Rel: "conformance", Type: mediaJSON, Title: "Kelas kesesuaian"},
+		Link{Href: root + "/collections", Rel: "data", Type: mediaJSON, Title: "Koleksi fitur"},
 	)
 	a.respond(w, r, f, mediaJSON, landingDoc{Title: a.opts.Title, Description: a.opts.Description, Links: links}, "landing")
 }
@@ -219,9 +221,9 @@ func (a *api) collectionDoc(r *http.Request, l *layers.Layer, ext [4]float64) co
 		ID: l.Name, Title: l.Title, Description: l.Description,
 		Links: []Link{
 			{Href: href, Rel: "self", Type: mediaJSON, Title: l.Title},
-			{Href: withF(href, "html"), Rel: "alternate", Type: mediaHTML, Title: l.Title + " as HTML"},
-			{Href: href + "/items", Rel: "items", Type: mediaGeoJSON, Title: l.Title + " items"},
-			{Href: withF(href+"/items", "html"), Rel: "items", Type: mediaHTML, Title: l.Title + " items as HTML"},
+			{Href: withF(href, "html"), Rel: "alternate", Type: mediaHTML, Title: l.Title + " sebagai HTML"},
+			{Href: href + "/items", Rel: "items", Type: mediaGeoJSON, Title: "Fitur " + l.Title},
+			{Href: withF(href+"/items", "html"), Rel: "items", Type: mediaHTML, Title: "Fitur " + l.Title + " sebagai HTML"},
 		},
 		Extent:   extentDoc{Spatial: spatialExtent{BBox: [][4]float64{ext}, CRS: crs84}},
 		ItemType: "feature",
@@ -286,12 +288,14 @@ func (a *api) collection(w http.ResponseWriter, r *http.Request) {
 
 // itemsDoc is a GeoJSON FeatureCollection with the OGC API members.
 type itemsDoc struct {
-	Type           string             `json:"type"`
-	Features       []*geojson.Feature `json:"features"`
-	Links          []Link             `json:"links"`
-	NumberMatched  int                `json:"numberMatched"`
-	NumberReturned int                `json:"numberReturned"`
-	TimeStamp      string             `json:"timeStamp"`
+	Type     string             `json:"type"`
+	Features []*geojson.Feature `json:"features"`
+	Links    []Link             `json:"links"`
+	// NumberMatched is left out where knowing it would cost counting every
+	// match (OGC 17-069r4 makes it optional; see layers.Result).
+	NumberMatched  *int   `json:"numberMatched,omitempty"`
+	NumberReturned int    `json:"numberReturned"`
+	TimeStamp      string `json:"timeStamp"`
 
 	layer *layers.Layer // for the HTML view
 }
@@ -302,8 +306,15 @@ func (a *api) items(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	v := r.URL.Query()
-	if len(v["limit"]) > 1 {
-		a.fail(w, r, domain.Invalid("limit", "given more than once"))
+	for _, name := range []string{"limit", "cursor"} {
+		if len(v[name]) > 1 {
+			a.fail(w, r, domain.Invalid(name, "given more than once"))
+			return
+		}
+	}
+	after, err := decodeCursor(l, v)
+	if err != nil {
+		a.fail(w, r, err)
 		return
 	}
 	limit, err := layers.ParseInt("limit", v.Get("limit"), DefaultLimit, 1, math.MaxInt32)
@@ -325,6 +336,7 @@ func (a *api) items(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	q.Filter = rest
+	q.After = after
 	res, err := l.Fetch(r.Context(), a.store, q)
 	if err != nil {
 		a.fail(w, r, err)
@@ -334,17 +346,25 @@ func (a *api) items(w http.ResponseWriter, r *http.Request) {
 	doc := itemsDoc{
 		Type:           "FeatureCollection",
 		Features:       layers.Render(res.Features, 0, layers.DefaultPrecision),
-		NumberMatched:  res.NumberMatched,
 		NumberReturned: len(res.Features),
 		TimeStamp:      time.Now().UTC().Format(time.RFC3339),
 		layer:          l,
 	}
-	doc.Links = selfLinks(pageHref(href, r.URL.Query(), q.Offset, q.Limit), f, mediaGeoJSON)
-	if next := q.Offset + len(res.Features); next < res.NumberMatched {
-		doc.Links = append(doc.Links, Link{Href: pageHref(href, r.URL.Query(), next, q.Limit), Rel: "next", Type: typeOf(f), Title: "Next page"})
+	if res.NumberMatched >= 0 {
+		doc.NumberMatched = &res.NumberMatched
+	}
+	doc.Links = selfLinks(pageHref(href, r.URL.Query(), after, q.Offset, q.Limit), f, mediaGeoJSON)
+	if res.More && len(res.Features) > 0 {
+		// A keyed layer's next page starts after the last id, however deep
+		// the client has read; the others go on by offset.
+		next := pageHref(href, r.URL.Query(), "", q.Offset+len(res.Features), q.Limit)
+		if l.Keyset {
+			next = pageHref(href, r.URL.Query(), fmt.Sprint(res.Features[len(res.Features)-1].ID), 0, q.Limit)
+		}
+		doc.Links = append(doc.Links, Link{Href: next, Rel: "next", Type: typeOf(f), Title: "Halaman berikutnya"})
 	}
 	if q.Offset > 0 {
-		doc.Links = append(doc.Links, Link{Href: pageHref(href, r.URL.Query(), max(q.Offset-q.Limit, 0), q.Limit), Rel: "prev", Type: typeOf(f), Title: "Previous page"})
+		doc.Links = append(doc.Links, Link{Href: pageHref(href, r.URL.Query(), after, max(q.Offset-q.Limit, 0), q.Limit), Rel: "prev", Type: typeOf(f), Title: "Halaman sebelumnya"})
 	}
 	doc.Links = append(doc.Links, Link{Href: a.root(r) + "/collections/" + l.Name, Rel: "collection", Type: mediaJSON, Title: l.Title})
 	a.respond(w, r, f, mediaGeoJSON, doc, "items")
@@ -357,15 +377,52 @@ func typeOf(f format) string {
 	return mediaGeoJSON
 }
 
-// pageHref is the items URL with the request's parameters and another window.
-func pageHref(href string, v url.Values, offset, limit int) string {
+// pageHref is the items URL with the request's parameters and another
+// window: after a key (a cursor) when after is set, and an offset when not 0.
+func pageHref(href string, v url.Values, after string, offset, limit int) string {
 	q := url.Values{}
 	for k, vs := range v {
 		q[k] = vs
 	}
-	q.Set("offset", strconv.Itoa(offset))
+	q.Del("cursor")
+	q.Del("offset")
+	if after != "" {
+		q.Set("cursor", encodeCursor(after))
+	}
+	if offset > 0 {
+		q.Set("offset", strconv.Itoa(offset))
+	}
 	q.Set("limit", strconv.Itoa(limit))
 	return href + "?" + q.Encode()
+}
+
+// cursorPrefix versions the cursor, so that a later form can tell old
+// links apart.
+const cursorPrefix = "k1:"
+
+// encodeCursor makes the opaque cursor of the next page after id.
+func encodeCursor(id string) string {
+	return base64.RawURLEncoding.EncodeToString([]byte(cursorPrefix + id))
+}
+
+// decodeCursor takes the cursor parameter out of v: the id to continue
+// after, "" without one. EINVALID for one that this server did not write
+// or a layer that pages by offset.
+func decodeCursor(l *layers.Layer, v url.Values) (string, error) {
+	c, ok := v["cursor"]
+	v.Del("cursor")
+	if !ok {
+		return "", nil
+	}
+	b, err := base64.RawURLEncoding.DecodeString(c[0])
+	id, found := strings.CutPrefix(string(b), cursorPrefix)
+	if err != nil || !found || id == "" {
+		return "", domain.Invalid("cursor", "is not a cursor of this server (follow the next link)")
+	}
+	if !l.Keyset {
+		return "", domain.Invalid("cursor", "collection %s pages by offset", l.Name)
+	}
+	return id, nil
 }
 
 // applyDatetime turns OGC API's datetime parameter into the activities'

@@ -63,6 +63,9 @@ type Config struct {
 	// tiles, OGC API) need a valid bearer token, of any role; by default
 	// reads are public and only writes need one.
 	RequireTokenForReads bool
+	// TileCacheSize is the number of vector tiles cached (tiles.Options);
+	// 0 is the default, below 0 caches none (to measure rendering).
+	TileCacheSize int
 	// AccessLog receives the access log, a line per request; nil sends
 	// it to the logger given to New. serve hands a buffered one here.
 	AccessLog *logging.AccessLog
@@ -157,7 +160,7 @@ func New(cfg Config, st store.Store, logger *slog.Logger) *Server {
 		s.access = cfg.AccessLog
 	}
 	s.writer, _ = st.(store.Writer)
-	s.tiles = tiles.New(st, tiles.Options{Logger: s.logger})
+	s.tiles = tiles.New(st, tiles.Options{Logger: s.logger, CacheSize: cfg.TileCacheSize})
 	cfg.Metrics.RegisterTileCache(s.tiles.CacheStats)
 	if cf, ok := st.(store.ChangeFeed); ok {
 		s.feed = changefeed.New(context.Background(), cf, changefeed.Options{Poll: s.cfg.ChangePoll, Logger: s.logger,

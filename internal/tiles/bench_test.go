@@ -9,8 +9,12 @@ import (
 
 	"github.com/paulmach/orb/maptile"
 
+	"github.com/serasi/serasi/geodata"
+	"github.com/serasi/serasi/internal/dataset"
+	"github.com/serasi/serasi/internal/geobuild"
 	"github.com/serasi/serasi/internal/layers"
 	"github.com/serasi/serasi/internal/store"
+	"github.com/serasi/serasi/internal/store/memory"
 	"github.com/serasi/serasi/internal/tiles"
 )
 
@@ -65,6 +69,46 @@ func BenchmarkServeCached(b *testing.B) {
 	for b.Loop() {
 		if _, err := srv.Tile(ctx, "kelurahan", 14, t.X, t.Y); err != nil {
 			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkGzipLevel compresses typical tiles at each gzip level: ns/op is
+// the CPU per tile, ratio the compressed share of the plain size. The
+// projects tiles come from the sample data plus 100,000 synthetic projects,
+// as in the load tests. It is how GzipLevel was chosen (README).
+func BenchmarkGzipLevel(b *testing.B) {
+	ds, err := dataset.Load(geodata.FS)
+	if err != nil {
+		b.Fatal(err)
+	}
+	ds.Projects = append(ds.Projects, geobuild.SyntheticProjects(ds, 100_000, 1)...)
+	s := memory.NewFromDataset(ds)
+	reg := layers.New()
+	ctx := context.Background()
+	for _, c := range []struct {
+		layer string
+		z     maptile.Zoom
+	}{{"kelurahan", 12}, {"kelurahan", 14}, {"projects", 14}, {"projects", 16}} {
+		l, _ := reg.Lookup(c.layer)
+		raw, err := tiles.Encode(ctx, s, l, maptile.At(baubau, c.z))
+		if err != nil {
+			b.Fatal(err)
+		}
+		for _, level := range []int{1, 2, 4, 6, 9} {
+			pool := tiles.GzipWriters(level)
+			b.Run(fmt.Sprintf("%s/z%d/level%d", c.layer, c.z, level), func(b *testing.B) {
+				b.ReportAllocs()
+				b.SetBytes(int64(len(raw)))
+				var out []byte
+				for b.Loop() {
+					if out, err = tiles.CompressLevel(raw, pool); err != nil {
+						b.Fatal(err)
+					}
+				}
+				b.ReportMetric(float64(len(out))/float64(len(raw)), "ratio")
+				b.ReportMetric(float64(len(raw)), "plain-bytes")
+			})
 		}
 	}
 }

@@ -4,9 +4,12 @@ import (
 	"context"
 	"fmt"
 	"math"
+	"net/http"
+	"net/http/httptest"
 	"reflect"
 	"slices"
 	"testing"
+	"time"
 
 	"github.com/paulmach/orb"
 	"github.com/paulmach/orb/clip"
@@ -252,4 +255,55 @@ func TestPostGISTileServer(t *testing.T) {
 			t.Errorf("empty tile: %d layers %v", len(ls), ls)
 		}
 	})
+}
+
+// TestPostGISQueryStopsWithClient: a tile request whose client goes away
+// leaves no query running in the database. The tile's query is made to
+// wait on a lock held by another transaction, so it is surely running when
+// the client leaves.
+func TestPostGISQueryStopsWithClient(t *testing.T) {
+	pg := newPostGIS(t)
+	db := pg.DB()
+	ctx := context.Background()
+	tx, err := db.BeginTx(ctx, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer tx.Rollback()
+	if _, err := tx.ExecContext(ctx, "LOCK TABLE kelurahan IN ACCESS EXCLUSIVE MODE"); err != nil {
+		t.Fatal(err)
+	}
+	srv := httptest.NewServer(tiles.Routes(pg, tiles.Options{}))
+	defer srv.Close()
+	c := maptile.At(baubau, 14)
+	reqCtx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	req, _ := http.NewRequestWithContext(reqCtx, "GET", fmt.Sprintf("%s/tiles/kelurahan/14/%d/%d.mvt", srv.URL, c.X, c.Y), nil)
+	go func() {
+		if resp, err := http.DefaultClient.Do(req); err == nil {
+			resp.Body.Close()
+		}
+	}()
+	running := func() int {
+		var n int
+		err := db.GetContext(ctx, &n, `SELECT count(*) FROM pg_stat_activity
+			WHERE datname = current_database() AND state = 'active' AND query LIKE '%ST_AsMVT%' AND pid <> pg_backend_pid()`)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return n
+	}
+	waitFor := func(what string, ok func(int) bool) {
+		t.Helper()
+		for deadline := time.Now().Add(10 * time.Second); ; time.Sleep(20 * time.Millisecond) {
+			if n := running(); ok(n) {
+				return
+			} else if time.Now().After(deadline) {
+				t.Fatalf("%s: %d tile queries running", what, n)
+			}
+		}
+	}
+	waitFor("before the client leaves", func(n int) bool { return n == 1 })
+	cancel()
+	waitFor("after the client left", func(n int) bool { return n == 0 })
 }

@@ -407,3 +407,19 @@ func TestInvalidateBounds(t *testing.T) {
 		t.Error("300 bounds did not empty the cache")
 	}
 }
+
+func TestNoCache(t *testing.T) {
+	cs := &countingStore{Store: newStore(t)}
+	srv := tiles.New(cs, tiles.Options{CacheSize: -1})
+	c := maptile.At(baubau, 12)
+	ctx := context.Background()
+	for range 3 {
+		if _, err := srv.GzipTile(ctx, "kelurahan", 12, c.X, c.Y); err != nil {
+			t.Fatal(err)
+		}
+	}
+	srv.Invalidate()
+	if cs.calls.Load() != 3 {
+		t.Errorf("%d renders for 3 requests with CacheSize -1", cs.calls.Load())
+	}
+}

@@ -28,6 +28,7 @@ import (
 	"github.com/serasi/serasi/geodata"
 	"github.com/serasi/serasi/internal/domain"
 	"github.com/serasi/serasi/internal/layers"
+	"github.com/serasi/serasi/internal/ogcapi"
 	"github.com/serasi/serasi/internal/server"
 	"github.com/serasi/serasi/internal/store"
 	"github.com/serasi/serasi/internal/store/memory"
@@ -48,6 +49,9 @@ func newStack(t *testing.T) (*httptest.Server, store.Store) {
 	mux.Handle("/graphql", server.New(server.Config{}, st, nil))
 	mux.Handle("/tiles/", tiles.New(st, tiles.Options{}))
 	mux.Handle("/geojson/", layers.Routes(st, layers.Options{}))
+	ogc := ogcapi.New(st, ogcapi.Options{})
+	mux.Handle("/ogcapi", ogc)
+	mux.Handle("/ogcapi/", ogc)
 	pages := webmap.Handler(webmap.Options{})
 	for _, p := range webmap.Patterns() {
 		mux.Handle(p, pages)
@@ -524,6 +528,70 @@ func TestGraphiQL(t *testing.T) {
 	result := eval[string](t, b, `document.querySelector('.graphiql-response .CodeMirror').CodeMirror.getValue()`)
 	if strings.Contains(result, `"errors"`) {
 		t.Errorf("the default query failed:\n%s", result)
+	}
+	b.check(t)
+}
+
+// TestOGCPages opens the OGC API's HTML pages at 1400 px: Indonesian, and
+// the items table of the widest collection (projects) fits the window
+// without scrolling sideways, page or table. E2E_OGC_SCREENSHOT names where
+// the items page's screenshot goes (default: a temporary file, logged).
+func TestOGCPages(t *testing.T) {
+	srv, _ := newStack(t)
+	u, _ := url.Parse(srv.URL)
+	b := newBrowser(t, u.Host)
+	b.do(t, "viewport", chromedp.EmulateViewport(1400, 900))
+
+	b.do(t, "open the items page", chromedp.Navigate(srv.URL+"/ogcapi/collections/projects/items?f=html&limit=30"),
+		chromedp.WaitVisible(chromedp.CSS(`table`)))
+	if lang := eval[string](t, b, `document.documentElement.lang`); lang != "id" {
+		t.Errorf("lang %q, want id", lang)
+	}
+	text := run(t, b, "page text", chromedp.Text(chromedp.CSS(`main`)))
+	for _, want := range []string{"Kegiatan fisik", "Titik", "Judul", "Anggaran (Rp)", "Halaman berikutnya", "Tautan"} {
+		if !strings.Contains(text, want) {
+			t.Errorf("items page lacks %q", want)
+		}
+	}
+	for _, english := range []string{"Links", "features.", "Next page", "geometry"} {
+		if strings.Contains(text, english) {
+			t.Errorf("items page still says %q", english)
+		}
+	}
+	rows := eval[int](t, b, `document.querySelectorAll('table tr').length`)
+	if rows != 31 {
+		t.Errorf("%d table rows, want a heading and 30 projects", rows)
+	}
+	type fit struct{ Page, Window, Table, Box int }
+	f := eval[fit](t, b, `({Page: document.documentElement.scrollWidth, Window: window.innerWidth,
+		Table: document.querySelector('table').scrollWidth, Box: document.querySelector('.box').clientWidth})`)
+	if f.Page > f.Window || f.Table > f.Box {
+		t.Errorf("at 1400 px the page is %d px wide in a %d px window, the table %d px in a %d px box", f.Page, f.Window, f.Table, f.Box)
+	}
+	shot := run(t, b, "screenshot", chromedp.CaptureScreenshot())
+	path := os.Getenv("E2E_OGC_SCREENSHOT")
+	if path == "" {
+		tmp, err := os.CreateTemp("", "serasi-ogc-*.png")
+		if err != nil {
+			t.Fatal(err)
+		}
+		path = tmp.Name()
+		tmp.Close()
+	}
+	if err := os.WriteFile(path, shot, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("screenshot: %s (%+v)", path, f)
+
+	b.do(t, "open an item", chromedp.Click(chromedp.CSS(`table tr:nth-child(2) td a`)), chromedp.WaitVisible(chromedp.CSS(`table.kv`)))
+	item := run(t, b, "item text", chromedp.Text(chromedp.CSS(`main`)))
+	for _, want := range []string{"Keterangan", "Jenis", "Kegiatan fisik"} {
+		if !strings.Contains(item, want) {
+			t.Errorf("item page lacks %q", want)
+		}
+	}
+	if w := eval[int](t, b, `document.documentElement.scrollWidth`); w > 1400 {
+		t.Errorf("item page %d px wide at 1400 px", w)
 	}
 	b.check(t)
 }

@@ -46,7 +46,11 @@ func (s *Store) Activities(ctx context.Context, f domain.ActivityFilter, p domai
 	for j, i := range win {
 		items[j] = cloneActivity(d.activities[i])
 	}
-	return domain.ActivityPage{Items: items, TotalCount: len(matched)}, nil
+	total := len(matched)
+	if p.NoCount {
+		total = -1
+	}
+	return domain.ActivityPage{Items: items, TotalCount: total}, nil
 }
 
 // Activity returns one activity, or ENOTFOUND.

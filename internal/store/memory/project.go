@@ -32,6 +32,9 @@ func (s *Store) Projects(ctx context.Context, f domain.ProjectFilter, o domain.P
 		return domain.ProjectPage{}, err
 	}
 	d := s.snapshot()
+	if items, ok := d.walkByID(f, o, p); ok {
+		return domain.ProjectPage{Items: items, TotalCount: -1}, nil
+	}
 	hits := d.matchProjects(f)
 	slices.SortFunc(hits, d.projectOrder(o))
 	win := page(hits, p)
@@ -39,7 +42,53 @@ func (s *Store) Projects(ctx context.Context, f domain.ProjectFilter, o domain.P
 	for j, h := range win {
 		items[j] = domain.ProjectHit{Project: cloneProject(d.projects[h.i]), DistanceMeters: h.dist}
 	}
-	return domain.ProjectPage{Items: items, TotalCount: len(hits)}, nil
+	total := len(hits)
+	if p.NoCount {
+		total = -1
+	}
+	return domain.ProjectPage{Items: items, TotalCount: total}, nil
+}
+
+// walkScan is how many projects per item of the page walkByID tests at
+// most before it leaves the page to matchProjects.
+const walkScan = 50
+
+// walkByID answers an uncounted page by id, from the start or a key, by
+// walking the projects in id order (d.projects is sorted by id) and testing
+// each until the page is full: a few hundred tests where the filter keeps
+// one project in 50 or more, instead of every match in a box tested exactly
+// and sorted. ok is false when the walk did not fill the page within
+// walkScan rows per item (a filter that keeps few), nor reach the end.
+func (d *data) walkByID(f domain.ProjectFilter, o domain.ProjectOrder, p domain.Page) ([]domain.ProjectHit, bool) {
+	if !p.NoCount || o.Field != domain.OrderByID || o.Desc || f.Near != nil || p.Limit <= 0 {
+		return nil, false
+	}
+	start := 0
+	if f.IDAfter != "" {
+		start, _ = slices.BinarySearchFunc(d.projects, f.IDAfter, func(pr domain.Project, id string) int {
+			return strings.Compare(pr.ID, id)
+		})
+	}
+	need := p.Offset + p.Limit
+	budget := walkScan * need
+	match := d.projectMatcher(f)
+	var hits []hit
+	i := start
+	for ; i < len(d.projects) && len(hits) < need && budget > 0; i++ {
+		budget--
+		if h, ok := match(int32(i)); ok {
+			hits = append(hits, h)
+		}
+	}
+	if len(hits) < need && i < len(d.projects) {
+		return nil, false
+	}
+	win := page(hits, p)
+	items := make([]domain.ProjectHit, len(win))
+	for j, h := range win {
+		items[j] = domain.ProjectHit{Project: cloneProject(d.projects[h.i])}
+	}
+	return items, true
 }
 
 // Project returns one project, or ENOTFOUND.
@@ -56,45 +105,13 @@ func (s *Store) Project(ctx context.Context, id string) (domain.Project, error) 
 // particular order. Spatial filters first narrow the candidates through the
 // R-tree, then test the exact geometry.
 func (d *data) matchProjects(f domain.ProjectFilter) []hit {
-	kinds := stringSet(f.Kinds)
-	statuses := stringSet(f.Statuses)
-	kelurahans := stringSet(f.KelurahanCodes)
-	kecamatans := stringSet(f.KecamatanCodes)
-	var box orb.Polygon
-	if f.BBox != nil {
-		box = boundPolygon(*f.BBox)
-	}
-	var withinBound orb.Bound
-	if f.Within != nil {
-		withinBound = f.Within.Bound()
-	}
-
+	match := d.projectMatcher(f)
 	var hits []hit
 	consider := func(i int32) {
-		p := &d.projects[i]
-		switch {
-		case kinds != nil && !kinds[p.Kind],
-			statuses != nil && !statuses[p.Status],
-			f.YearFrom != nil && p.Year < *f.YearFrom,
-			f.YearTo != nil && p.Year > *f.YearTo,
-			kelurahans != nil && !kelurahans[p.KelurahanCode],
-			kecamatans != nil && !kecamatans[domain.KecamatanCodeOf(p.KelurahanCode)],
-			f.ForumID != "" && p.ForumID != f.ForumID,
-			p.Geometry == nil && (f.BBox != nil || f.Within != nil || f.Near != nil),
-			f.BBox != nil && !spatial.Intersects(p.Geometry, box),
-			f.Within != nil && !(withinBound.Intersects(p.Geometry.Bound()) && spatial.Covers(f.Within, p.Geometry)):
-			return
+		if h, ok := match(i); ok {
+			hits = append(hits, h)
 		}
-		h := hit{i: i}
-		if f.Near != nil {
-			h.dist = geodesy.DistanceToGeometry(f.Near.Point, p.Geometry)
-			if h.dist > f.Near.RadiusMeters {
-				return
-			}
-		}
-		hits = append(hits, h)
 	}
-
 	switch {
 	case f.Near != nil:
 		b := geodesy.BoundAround(f.Near.Point, f.Near.RadiusMeters)
@@ -110,6 +127,49 @@ func (d *data) matchProjects(f domain.ProjectFilter) []hit {
 		}
 	}
 	return hits
+}
+
+// projectMatcher returns the test of one project against a validated
+// filter, with its distance when the filter has Near.
+func (d *data) projectMatcher(f domain.ProjectFilter) func(i int32) (hit, bool) {
+	kinds := stringSet(f.Kinds)
+	statuses := stringSet(f.Statuses)
+	kelurahans := stringSet(f.KelurahanCodes)
+	kecamatans := stringSet(f.KecamatanCodes)
+	var box orb.Polygon
+	if f.BBox != nil {
+		box = boundPolygon(*f.BBox)
+	}
+	var withinBound orb.Bound
+	if f.Within != nil {
+		withinBound = f.Within.Bound()
+	}
+
+	return func(i int32) (hit, bool) {
+		p := &d.projects[i]
+		switch {
+		case kinds != nil && !kinds[p.Kind],
+			statuses != nil && !statuses[p.Status],
+			f.YearFrom != nil && p.Year < *f.YearFrom,
+			f.YearTo != nil && p.Year > *f.YearTo,
+			kelurahans != nil && !kelurahans[p.KelurahanCode],
+			kecamatans != nil && !kecamatans[domain.KecamatanCodeOf(p.KelurahanCode)],
+			f.ForumID != "" && p.ForumID != f.ForumID,
+			f.IDAfter != "" && p.ID <= f.IDAfter,
+			p.Geometry == nil && (f.BBox != nil || f.Within != nil || f.Near != nil),
+			f.BBox != nil && !spatial.Intersects(p.Geometry, box),
+			f.Within != nil && !(withinBound.Intersects(p.Geometry.Bound()) && spatial.Covers(f.Within, p.Geometry)):
+			return hit{}, false
+		}
+		h := hit{i: i}
+		if f.Near != nil {
+			h.dist = geodesy.DistanceToGeometry(f.Near.Point, p.Geometry)
+			if h.dist > f.Near.RadiusMeters {
+				return hit{}, false
+			}
+		}
+		return h, true
+	}
 }
 
 // intersection of two bounds; an empty result becomes an inverted bound that

@@ -78,7 +78,11 @@ func (s *Store) Activities(ctx context.Context, f domain.ActivityFilter, p domai
 		w.and("ST_X(a.location) BETWEEN %s AND %s AND ST_Y(a.location) BETWEEN %s AND %s", minX, maxX, minY, maxY)
 	}
 	filter := w.sql()
-	query := `SELECT ` + activityColumns + `, count(*) OVER () AS total FROM activity a` + filter +
+	total := `count(*) OVER ()`
+	if p.NoCount {
+		total = `-1`
+	}
+	query := `SELECT ` + activityColumns + `, ` + total + ` AS total FROM activity a` + filter +
 		` ORDER BY a.date, a.id LIMIT ` + w.bind(p.Limit) + ` OFFSET ` + w.bind(p.Offset)
 	var rows []activityRow
 	if err := s.db.SelectContext(ctx, &rows, query, w.args...); err != nil {
@@ -89,6 +93,8 @@ func (s *Store) Activities(ctx context.Context, f domain.ActivityFilter, p domai
 		page.Items[i] = r.domain()
 	}
 	switch {
+	case p.NoCount:
+		page.TotalCount = -1
 	case len(rows) > 0:
 		page.TotalCount = rows[0].Total
 	case p.Offset > 0 || p.Limit == 0:

@@ -4,6 +4,8 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"math/bits"
+	"strconv"
 	"strings"
 
 	"github.com/paulmach/orb"
@@ -83,6 +85,9 @@ func projectWhere(w *where, f domain.ProjectFilter) (nearPoint string) {
 	if f.ForumID != "" {
 		w.eq("p.forum_id", f.ForumID)
 	}
+	if f.IDAfter != "" {
+		w.and("p.id > %s", w.bind(f.IDAfter))
+	}
 	if f.BBox != nil {
 		env := w.envelope(*f.BBox)
 		w.and("p.geom && %s AND ST_Intersects(p.geom, %s)", env, env)
@@ -105,7 +110,7 @@ func projectWhere(w *where, f domain.ProjectFilter) (nearPoint string) {
 // projects across the city), so they take projectPage.
 func onlyNear(f domain.ProjectFilter) bool {
 	return f.Near != nil && len(f.Kinds) == 0 && len(f.Statuses) == 0 && f.YearFrom == nil && f.YearTo == nil &&
-		len(f.KelurahanCodes) == 0 && len(f.KecamatanCodes) == 0 && f.ForumID == "" && f.BBox == nil && f.Within == nil
+		len(f.KelurahanCodes) == 0 && len(f.KecamatanCodes) == 0 && f.ForumID == "" && f.IDAfter == "" && f.BBox == nil && f.Within == nil
 }
 
 // Projects returns one page of the projects matching f in order o.
@@ -119,13 +124,23 @@ func (s *Store) Projects(ctx context.Context, f domain.ProjectFilter, o domain.P
 	}
 	var rows []projectRow
 	var total int
-	if onlyNear(f) && o.Field == domain.OrderByDistance && !o.Desc && p.Limit > 0 {
+	probed := false
+	if boxPageByID(f, o, p) {
+		rows, probed, err = s.projectsBoxByID(ctx, f, p)
+	}
+	switch {
+	case err != nil, probed:
+		total = -1
+	case onlyNear(f) && o.Field == domain.OrderByDistance && !o.Desc && p.Limit > 0:
 		rows, total, err = s.projectsNearFirst(ctx, *f.Near, p)
-	} else {
+	default:
 		rows, total, err = s.projectPage(ctx, f, o, p)
 	}
 	if err != nil {
 		return domain.ProjectPage{}, err
+	}
+	if p.NoCount {
+		total = -1
 	}
 	page := domain.ProjectPage{Items: make([]domain.ProjectHit, len(rows)), TotalCount: total}
 	for i, r := range rows {
@@ -158,6 +173,63 @@ func (s *Store) projectsNearFirst(ctx context.Context, near domain.Near, p domai
 	return rows[p.Offset:], total, nil
 }
 
+// boxScan is how many projects, in id order, projectsBoxByID reads at
+// most per item of the page before it gives up on that plan.
+const boxScan = 50
+
+// boxPageByID reports whether a page is a map client's: projects in a box
+// by id (keyset), with no count, from the start or a key.
+func boxPageByID(f domain.ProjectFilter, o domain.ProjectOrder, p domain.Page) bool {
+	return f.BBox != nil && f.Near == nil && o.Field == domain.OrderByID && !o.Desc &&
+		p.NoCount && p.Offset == 0 && p.Limit > 0
+}
+
+// projectsBoxByID answers a box page by id by walking the primary key from
+// the key on, testing the box on each row, for at most boxScan rows per item:
+// where the box holds one project in 50 or more, that reads a few hundred
+// rows. The planner's own choice is the box's GiST index and a sort of every
+// match (8,000 for a quarter of the city over 100,000 projects: 86 ms against
+// 0.6 ms, EXPLAIN ANALYZE), because it estimates matches in a box an order of
+// magnitude too few. ok is false when the walk did not fill the page (a
+// sparse box, or the end of the table): the caller then asks projectPage,
+// where the index and the sort are cheap because matches are few.
+func (s *Store) projectsBoxByID(ctx context.Context, f domain.ProjectFilter, p domain.Page) (rows []projectRow, ok bool, err error) {
+	var w where
+	projectWhere(&w, f)
+	inner := ""
+	if f.IDAfter != "" {
+		inner = ` WHERE id > ` + w.bind(f.IDAfter)
+	}
+	// The LIMIT keeps the subquery from being flattened: the filter stays
+	// outside, the walk in key order inside. It is written out, not bound:
+	// a generic plan guesses LIMIT $n at a tenth of the table and sorts the
+	// whole of it (350 ms a page); rounded up to a power of two, so that
+	// there are only a few texts to prepare.
+	scan := 1 << bits.Len(uint(boxScan*p.Limit-1))
+	query := `SELECT ` + projectColumns + `, 0::float8 AS dist, -1 AS total
+		FROM (SELECT * FROM project` + inner + ` ORDER BY id LIMIT ` + strconv.Itoa(scan) + `) p` + w.sql() +
+		` ORDER BY p.id LIMIT ` + w.bind(p.Limit)
+	// Its plan is the same for any values (the subquery's LIMIT fixes it),
+	// so the map clients' page, a box and maybe a key, is prepared.
+	run := s.db.SelectContext
+	if onlyBox(f) {
+		run = s.selectPrepared
+	}
+	if err := run(ctx, &rows, query, w.args...); err != nil {
+		return nil, false, fmt.Errorf("postgis: projects in a box: %w", err)
+	}
+	if len(rows) < p.Limit {
+		return nil, false, nil
+	}
+	return rows, true, nil
+}
+
+// onlyBox reports whether f filters by a box (and a key) and nothing else.
+func onlyBox(f domain.ProjectFilter) bool {
+	return f.BBox != nil && f.Near == nil && len(f.Kinds) == 0 && len(f.Statuses) == 0 && f.YearFrom == nil &&
+		f.YearTo == nil && len(f.KelurahanCodes) == 0 && len(f.KecamatanCodes) == 0 && f.ForumID == "" && f.Within == nil
+}
+
 // projectPage answers Projects in any order. The count is a subquery, not
 // count(*) OVER (): a window needs every matching row (and its distance)
 // before the LIMIT, while without one an ORDER BY on an indexed column
@@ -184,12 +256,19 @@ func (s *Store) projectPage(ctx context.Context, f domain.ProjectFilter, o domai
 	}
 	filter := w.sql()
 	count := `SELECT count(*) FROM project p` + filter
-	query := `SELECT ` + projectColumns + `, ` + dist + ` AS dist, (` + count + `) AS total
+	totalCol := `(` + count + `)`
+	if p.NoCount {
+		totalCol = `-1`
+	}
+	query := `SELECT ` + projectColumns + `, ` + dist + ` AS dist, ` + totalCol + ` AS total
 		FROM project p` + filter + ` ORDER BY ` + orderBy +
 		` LIMIT ` + w.bind(p.Limit) + ` OFFSET ` + w.bind(p.Offset)
 	var rows []projectRow
 	if err := s.db.SelectContext(ctx, &rows, query, w.args...); err != nil {
 		return nil, 0, fmt.Errorf("postgis: projects: %w", err)
+	}
+	if p.NoCount {
+		return rows, -1, nil
 	}
 	if len(rows) > 0 {
 		return rows, rows[0].Total, nil
@@ -206,15 +285,18 @@ func (s *Store) projectPage(ctx context.Context, f domain.ProjectFilter, o domai
 	return rows, total, nil
 }
 
+// projectByIDQuery is prepared (see preparedStatements): a single feature
+// by id is what map clients ask for on every click, and its planning costs
+// about what its primary key lookup does.
+const projectByIDQuery = `SELECT ` + projectColumns + `, 0::float8 AS dist, 1 AS total FROM project p WHERE p.id = $1`
+
 // Project returns one project, or ENOTFOUND.
 func (s *Store) Project(ctx context.Context, id string) (domain.Project, error) {
 	if !storable(id) {
 		return domain.Project{}, domain.NotFound("project", id)
 	}
 	var rows []projectRow
-	err := s.db.SelectContext(ctx, &rows, `SELECT `+projectColumns+`, 0::float8 AS dist, 1 AS total
-		FROM project p WHERE p.id = $1`, id)
-	if err != nil {
+	if err := s.selectPrepared(ctx, &rows, projectByIDQuery, id); err != nil {
 		return domain.Project{}, fmt.Errorf("postgis: project %q: %w", id, err)
 	}
 	if len(rows) == 0 {

@@ -67,10 +67,10 @@ func labels[T interface {
 }
 
 // label looks column up in the value and label arrays bound at $n and
-// $n+1; "" for an unknown value, as the domain's LabelID answers.
+// $n+1; "" for an unknown value, as the domain's LabelID answers. An array
+// lookup per row rather than a subquery over unnest per row.
 func label(n int, column string) string {
-	return fmt.Sprintf(`coalesce((SELECT l.label FROM unnest($%d::text[], $%d::text[]) AS l(value, label)
-		WHERE l.value = %s), '')`, n, n+1, column)
+	return fmt.Sprintf(`coalesce(($%d::text[])[array_position($%d::text[], %s)], '')`, n+1, n, column)
 }
 
 // areaGeom is an area's geometry in tile units, as tiles.Encode makes it:

@@ -73,6 +73,8 @@ func testActivities(t *testing.T, su *suite) {
 		{"last page", domain.ActivityFilter{}, domain.Page{Offset: all - 2, Limit: 5}, false},
 		{"past the end", domain.ActivityFilter{}, domain.Page{Offset: all + 10, Limit: 5}, false},
 		{"limit 0", domain.ActivityFilter{Kinds: []domain.ActivityKind{mid.Kind}}, domain.Page{Limit: 0}, false},
+		{"not counted", domain.ActivityFilter{}, domain.Page{Offset: 1, Limit: 3, NoCount: true}, false},
+		{"not counted, past the end", domain.ActivityFilter{}, domain.Page{Offset: all + 10, Limit: 5, NoCount: true}, false},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

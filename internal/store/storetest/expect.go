@@ -105,6 +105,7 @@ func matchProjects(ds *dataset.Dataset, f domain.ProjectFilter) []projectMatch {
 				return strings.HasPrefix(p.KelurahanCode, c+".")
 			}) ||
 			f.ForumID != "" && p.ForumID != f.ForumID ||
+			f.IDAfter != "" && p.ID <= f.IDAfter ||
 			f.BBox != nil && !spatial.Intersects(p.Geometry, f.BBox.ToPolygon()) ||
 			f.Within != nil && !spatial.Covers(f.Within, p.Geometry) {
 			continue
@@ -152,6 +153,9 @@ func expectProjects(ds *dataset.Dataset, f domain.ProjectFilter, o domain.Projec
 	out := []idHit{}
 	for _, m := range ms[start:end] {
 		out = append(out, idHit{m.p.ID, m.dist})
+	}
+	if p.NoCount {
+		total = -1
 	}
 	return out, total
 }
@@ -245,5 +249,9 @@ func expectActivities(ds *dataset.Dataset, f domain.ActivityFilter, p domain.Pag
 	slices.SortFunc(ms, func(a, b domain.Activity) int { return cmp.Or(a.Date.Compare(b.Date), strings.Compare(a.ID, b.ID)) })
 	start := min(p.Offset, len(ms))
 	end := min(start+p.Limit, len(ms))
-	return activityIDs(ms[start:end]), len(ms)
+	total := len(ms)
+	if p.NoCount {
+		total = -1
+	}
+	return activityIDs(ms[start:end]), total
 }

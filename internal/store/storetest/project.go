@@ -170,6 +170,19 @@ func testProjects(t *testing.T, su *suite) {
 		{"page past the end", domain.ProjectFilter{}, byID, domain.Page{Offset: all + 100, Limit: 10}, false},
 		{"limit 0", domain.ProjectFilter{Kinds: []domain.ProjectKind{mid.Kind}}, byID, domain.Page{Limit: 0}, false},
 		{"limit 1 near", domain.ProjectFilter{Near: near(walePoint, 3000)}, domain.ProjectOrder{}, domain.Page{Offset: 2, Limit: 1}, false},
+
+		{"id after", domain.ProjectFilter{IDAfter: mid.ID}, byID, domain.Page{Limit: 7}, true},
+		{"id after, not counted", domain.ProjectFilter{IDAfter: mid.ID}, byID, domain.Page{Limit: 7, NoCount: true}, false},
+		{"id after the last", domain.ProjectFilter{IDAfter: prs[all-1].ID + "~"}, byID, domain.Page{Limit: 7, NoCount: true}, false},
+		{"id after with bbox and kind", domain.ProjectFilter{IDAfter: prs[0].ID, BBox: &city, Kinds: []domain.ProjectKind{mid.Kind}}, byID, full, false},
+		{"id after by year", domain.ProjectFilter{IDAfter: mid.ID}, domain.ProjectOrder{Field: domain.OrderByYear}, full, false},
+		{"id after near", domain.ProjectFilter{IDAfter: mid.ID, Near: near(walePoint, 3000)}, domain.ProjectOrder{}, full, false},
+		{"not counted, past the end", domain.ProjectFilter{}, byID, domain.Page{Offset: all + 5, Limit: 3, NoCount: true}, false},
+		{"box page by id", domain.ProjectFilter{BBox: &city}, byID, domain.Page{Limit: 5, NoCount: true}, false},
+		{"box page by id after a key", domain.ProjectFilter{BBox: &city, IDAfter: prs[3].ID}, byID, domain.Page{Limit: 5, NoCount: true}, false},
+		{"box page by id, fewer than a page", domain.ProjectFilter{BBox: box(walePoint, 0.01), Kinds: []domain.ProjectKind{mid.Kind}}, byID, domain.Page{Limit: 50, NoCount: true}, false},
+		{"box page by id, the last ones", domain.ProjectFilter{BBox: &city, IDAfter: prs[all-3].ID}, byID, domain.Page{Limit: 5, NoCount: true}, false},
+		{"not counted near", domain.ProjectFilter{Near: near(walePoint, 3000)}, domain.ProjectOrder{}, domain.Page{Limit: 3, NoCount: true}, false},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
