@@ -259,6 +259,8 @@ func workbenchFlow(t *testing.T, name string, width, height int64) {
 			t.Errorf("%s in the chart: %v, want %v", roadLabel, got, roadsBefore+1)
 		}
 		b.screenshot(t, dir, name+"-2-saved")
+		eval[bool](t, b, `(document.getElementById('charts').scrollIntoView(), true)`)
+		b.screenshot(t, dir, name+"-2-charts")
 	})
 
 	t.Run("conflict", func(t *testing.T) {
@@ -326,6 +328,41 @@ func workbenchFlow(t *testing.T, name string, width, height int64) {
 			t.Errorf("density legend %q has no unit", got)
 		}
 		b.axe(t, "planner view")
+	})
+
+	t.Run("a forum closes a coverage gap", func(t *testing.T) {
+		gaps, err := w.st.CoverageGaps(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var gap domain.Kelurahan
+		for _, g := range gaps {
+			k, err := w.st.Kelurahan(ctx, g.KelurahanCode)
+			if at, err2 := w.st.KelurahanAt(ctx, k.Centroid); err == nil && err2 == nil && at.Code == k.Code {
+				gap = k
+				break
+			}
+		}
+		if gap.Code == "" {
+			t.Skip("no gap whose centroid lies inside it")
+		}
+		b.do(t, "coverage", chromedp.SetValue(chromedp.CSS(`#mode`), "coverage"))
+		eval[bool](t, b, `document.getElementById('mode').dispatchEvent(new Event('change')) || true`)
+		eval[bool](t, b, fmt.Sprintf(`(serasiMap.jumpTo({center: [%f, %f], zoom: 15}), true)`, gap.Centroid[0], gap.Centroid[1]))
+		b.waitReady(t, "zoom to "+gap.Name)
+		b.do(t, "new forum", chromedp.Click(chromedp.CSS(`#new-forum`)), chromedp.WaitVisible(chromedp.CSS(`#f-name`)),
+			chromedp.SendKeys(chromedp.CSS(`#f-name`), "FKS Kelurahan "+gap.Name),
+			chromedp.SetValue(chromedp.CSS(`#f-memberCount`), "15"))
+		b.clickAt(t, gap.Centroid[0], gap.Centroid[1])
+		b.poll(t, "secretariat's kelurahan", fmt.Sprintf(`document.getElementById('f-kelurahan')?.textContent === 'Kelurahan %s' &&
+			[...document.getElementById('f-kelurahanCodes').selectedOptions].some(o => o.value === %q)`, gap.Name, gap.Code), 10*time.Second)
+		b.screenshot(t, dir, name+"-7-forum")
+		b.do(t, "save the forum", chromedp.Click(chromedp.CSS(`#editor button[type=submit]`)), chromedp.WaitNotVisible(chromedp.CSS(`#editor`)))
+		b.poll(t, "one gap fewer", fmt.Sprintf(`document.querySelector('#legend-choropleth li[data-key=gap] small')?.textContent === '(%d)'`, len(gaps)-1), 20*time.Second)
+		after, err := w.st.CoverageGaps(ctx)
+		if err != nil || len(after) != len(gaps)-1 {
+			t.Errorf("%d gaps after the forum (%v), want %d", len(after), err, len(gaps)-1)
+		}
 	})
 
 	t.Run("admin history and delete", func(t *testing.T) {

@@ -17,6 +17,10 @@ export const STATS = `query MapCharts($filter: ProjectFilter) {
 
 const charts = {};
 
+// shorten keeps long kind names from pushing the bars out of a narrow panel;
+// the tooltip and the canvas's label keep the whole name.
+const shorten = (s) => (s && s.length > 18 ? `${s.slice(0, 17)}…` : s);
+
 function draw(id, labels, values, horizontal, unit, colour) {
   const canvas = document.getElementById(id);
   const data = { labels, datasets: [{ data: values, backgroundColor: colour, borderWidth: 0, maxBarThickness: 26 }] };
@@ -30,7 +34,9 @@ function draw(id, labels, values, horizontal, unit, colour) {
     responsive: true,
     maintainAspectRatio: false,
     plugins: { tooltip: { callbacks: { label: (c) => `${number1.format(c.parsed[horizontal ? 'x' : 'y'])} ${unit}` } } },
-    scales: horizontal ? { x: valueAxis, y: { ticks: { autoSkip: false } } } : { y: valueAxis, x: {} },
+    scales: horizontal
+      ? { x: valueAxis, y: { ticks: { autoSkip: false, callback: (v) => shorten(labels[v]) } } }
+      : { y: valueAxis, x: {} },
   };
   if (charts[id]) {
     charts[id].data = data;

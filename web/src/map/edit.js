@@ -289,7 +289,7 @@ export class Editor {
       const mode = type === 'project' ? drawModeOfKind($('f-kind').value) : 'point';
       this.startDrawing(mode);
     });
-    rows.push(el('div', { class: 'field geometry', id: 'field-geometry' },
+    rows.splice(type === 'project' ? 2 : 1, 0, el('div', { class: 'field geometry', id: 'field-geometry' },
       el('span', { class: 'label', id: 'f-geometry-label' }, geomLabel),
       el('p', { id: 'f-geometry-status', class: 'help', 'aria-live': 'polite' }, ''),
       el('p', {}, el('output', { id: 'f-kelurahan', 'aria-live': 'polite', 'aria-labelledby': 'f-geometry-label' })),
@@ -314,7 +314,7 @@ export class Editor {
       el('h2', { id: 'editor-title' }, title),
       el('div', { id: 'form-error', class: 'form-error', role: 'alert', hidden: true }),
       ...rows,
-      el('div', { class: 'buttons' }, actions),
+      el('div', { class: 'buttons sticky' }, actions),
       el('section', { id: 'history', hidden: true, 'aria-label': 'Riwayat perubahan' }));
     form.addEventListener('submit', (ev) => { ev.preventDefault(); this.save(); });
     form.addEventListener('keydown', (ev) => { if (ev.key === 'Escape') { ev.preventDefault(); this.close(); } });
