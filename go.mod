@@ -21,6 +21,8 @@ require (
 	golang.org/x/sync v0.25.0
 )
 
+require golang.org/x/image v0.48.0
+
 require (
 	github.com/agnivade/levenshtein v1.2.2 // indirect
 	github.com/cespare/xxhash/v2 v2.3.0 // indirect

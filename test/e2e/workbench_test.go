@@ -9,6 +9,7 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -257,6 +258,11 @@ func workbenchFlow(t *testing.T, name string, width, height int64) {
 			roadLabel, roadsBefore+1), 20*time.Second)
 		if got := chartValue(t, b, "chart-kind", roadLabel); got != roadsBefore+1 {
 			t.Errorf("%s in the chart: %v, want %v", roadLabel, got, roadsBefore+1)
+		}
+		// Kelurahan names are drawn with the built-in glyphs.
+		names := eval[[]string](t, b, `serasiMap.queryRenderedFeatures({layers: ['kelurahan-labels']}).map(f => f.properties.nama)`)
+		if !slices.Contains(names, "Wale") {
+			t.Errorf("labels drawn: %v, want Wale among them", names)
 		}
 		b.screenshot(t, dir, name+"-2-saved")
 		eval[bool](t, b, `(document.getElementById('charts').scrollIntoView(), true)`)

@@ -5,7 +5,8 @@
 // records are drawn and edited on the map (edit.js).
 //
 // Everything comes from the serving host: no base map, no glyph or sprite
-// server (labels are HTML), so the page works on an offline intranet.
+// server (the label glyphs are built in), so the page works on an offline
+// intranet.
 import maplibregl from 'maplibre-gl/dist/maplibre-gl-csp.js';
 import 'maplibre-gl/dist/maplibre-gl.css';
 import './map.css';
@@ -193,7 +194,18 @@ async function main() {
     attributionControl: { compact: true },
     style: {
       version: 8,
+      // Glyphs rendered from DejaVu Sans Bold by cmd/glyphs and built in.
+      glyphs: location.origin + cfg.glyphs, // absolute, braces kept (URL() would escape them)
       sources: {
+        'kelurahan-names': {
+          type: 'geojson',
+          data: {
+            type: 'FeatureCollection',
+            features: boot.kelurahans.filter((k) => k.centroid).map((k) => ({
+              type: 'Feature', geometry: k.centroid, properties: { kode: k.code, nama: k.name },
+            })),
+          },
+        },
         kelurahan: vectorSource(kelTJ),
         kecamatan: vectorSource(kecTJ),
         projects: vectorSource(prjTJ),
@@ -247,6 +259,17 @@ async function main() {
           },
         },
         {
+          // MapLibre's collision detection drops a label that would
+          // overlap one already placed.
+          id: 'kelurahan-labels', type: 'symbol', source: 'kelurahan-names', minzoom: 12,
+          layout: {
+            'text-field': ['get', 'nama'], 'text-font': ['DejaVuSans-Bold'],
+            'text-size': ['interpolate', ['linear'], ['zoom'], 12, 11, 16, 14],
+            'text-max-width': 8, 'text-padding': 3,
+          },
+          paint: { 'text-color': '#1d2630', 'text-halo-color': '#ffffff', 'text-halo-width': 1.6 },
+        },
+        {
           id: 'activities-circle', type: 'circle', source: 'activities', 'source-layer': 'activities',
           layout: { visibility: 'none' },
           filter: ['!=', ['get', 'id'], ''],
@@ -275,7 +298,6 @@ async function main() {
   buildFilters(years, statuses, () => applyFilters(map));
   buildModes(map);
   buildLayerToggles(map);
-  addKelurahanLabels(map, boot.kelurahans);
   const editor = new Editor(map, {
     gql,
     labels: boot.enumLabels,
@@ -545,37 +567,6 @@ function buildFilters(years, statuses, onChange) {
     });
     fs.append(el('label', { 'data-status': s.value }, box, s.labelId));
   }
-}
-
-// Kelurahan names are HTML markers because the map has no glyph server to
-// draw text with; they show once the map is close enough to read them, and
-// a label that would overlap one placed before it (in code order)
-// is hidden, as MapLibre's own symbol placement would.
-function addKelurahanLabels(map, kelurahans) {
-  const labels = [];
-  for (const k of kelurahans) {
-    const c = k.centroid?.coordinates;
-    if (!c) continue;
-    const label = el('div', { class: 'kel-label', 'data-code': k.code }, k.name);
-    new maplibregl.Marker({ element: label }).setLngLat(c).addTo(map);
-    labels.push(label);
-  }
-  const place = () => {
-    const on = map.getZoom() >= 12.6;
-    map.getContainer().classList.toggle('labels', on);
-    if (!on) return;
-    const placed = [];
-    for (const l of labels) {
-      l.classList.remove('hidden');
-      const r = l.getBoundingClientRect();
-      const hit = placed.some((p) => r.left < p.right + 2 && r.right > p.left - 2 && r.top < p.bottom && r.bottom > p.top);
-      if (hit) l.classList.add('hidden');
-      else placed.push(r);
-    }
-  };
-  map.on('zoomend', place);
-  map.on('moveend', place);
-  place();
 }
 
 function dl(rows) {
