@@ -14,7 +14,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/chromedp/cdproto/input"
 	"github.com/chromedp/chromedp"
+	"github.com/paulmach/orb"
 
 	"github.com/serasi/serasi/geodata"
 	"github.com/serasi/serasi/internal/domain"
@@ -291,6 +293,55 @@ func workbenchFlow(t *testing.T, name string, width, height int64) {
 		b.do(t, "close", chromedp.Click(chromedp.CSS(`#editor button[type=button]:not(.danger):not(#f-redraw)`)), chromedp.WaitNotVisible(chromedp.CSS(`#editor`)))
 	})
 
+	t.Run("move a point; the form follows its kelurahan", func(t *testing.T) {
+		page, err := w.st.Projects(ctx, domain.ProjectFilter{Kinds: []domain.ProjectKind{domain.HarmonyMonument}}, domain.ProjectOrder{}, domain.Page{Limit: 50})
+		if err != nil || len(page.Items) == 0 {
+			t.Fatalf("no monument to move: %v", err)
+		}
+		p := page.Items[0].Project
+		at := p.Geometry.(orb.Point)
+		eval[bool](t, b, fmt.Sprintf(`(serasiMap.jumpTo({center: [%f, %f], zoom: 16}), true)`, at[0], at[1]))
+		b.waitReady(t, "zoom to "+p.ID)
+		b.clickAt(t, at[0], at[1])
+		b.do(t, "edit "+p.ID, chromedp.WaitVisible(chromedp.CSS(`.popup.project .edit-record`)),
+			chromedp.Click(chromedp.CSS(`.popup.project .edit-record`)), chromedp.WaitVisible(chromedp.CSS(`#f-title`)))
+		kel, err := w.st.Kelurahan(ctx, p.KelurahanCode)
+		if err != nil {
+			t.Fatal(err)
+		}
+		b.poll(t, "its kelurahan", fmt.Sprintf(`document.getElementById('f-kelurahan')?.textContent === 'Kelurahan %s'`, kel.Name), 10*time.Second)
+		// Drag it 120 px to the left and 80 px down.
+		from := eval[[2]float64](t, b, fmt.Sprintf(`(() => { const m = serasiMap, r = m.getCanvas().getBoundingClientRect();
+			const q = m.project([%f, %f]); return [q.x + r.left, q.y + r.top]; })()`, at[0], at[1]))
+		to := [2]float64{from[0] - 120, from[1] + 80}
+		// The left button held down during the moves, as a real drag has it.
+		pressed := func(p *input.DispatchMouseEventParams) { p.Buttons = 1 }
+		steps := []chromedp.Action[chromedp.Void]{chromedp.MouseEvent(input.DispatchMouseEventTypeMousePressed, from[0], from[1], chromedp.ButtonLeft, pressed, chromedp.ClickCount(1))}
+		for i := 1; i <= 8; i++ {
+			f := float64(i) / 8
+			steps = append(steps, chromedp.MouseEvent(input.DispatchMouseEventTypeMouseMoved, from[0]+(to[0]-from[0])*f, from[1]+(to[1]-from[1])*f, chromedp.ButtonLeft, pressed))
+		}
+		steps = append(steps, chromedp.MouseEvent(input.DispatchMouseEventTypeMouseReleased, to[0], to[1], chromedp.ButtonLeft, chromedp.ClickCount(1)))
+		b.do(t, "drag", steps...)
+		dest := eval[[2]float64](t, b, fmt.Sprintf(`(() => { const r = serasiMap.getCanvas().getBoundingClientRect();
+			return serasiMap.unproject([%f - r.left, %f - r.top]).toArray(); })()`, to[0], to[1]))
+		want, err := w.st.KelurahanAt(ctx, orb.Point{dest[0], dest[1]})
+		if err != nil {
+			t.Fatalf("kelurahan at %v: %v", dest, err)
+		}
+		b.poll(t, "the kelurahan where it was dropped", fmt.Sprintf(`document.getElementById('f-kelurahan')?.textContent === 'Kelurahan %s'`, want.Name), 10*time.Second)
+		b.screenshot(t, dir, name+"-3b-moved")
+		b.do(t, "save the move", chromedp.Click(chromedp.CSS(`#editor button[type=submit]`)), chromedp.WaitNotVisible(chromedp.CSS(`#editor`)))
+		moved, err := w.st.Project(ctx, p.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		mp := moved.Geometry.(orb.Point)
+		if math.Abs(mp[0]-dest[0]) > 2e-5 || math.Abs(mp[1]-dest[1]) > 2e-5 || moved.KelurahanCode != want.Code {
+			t.Errorf("moved to %v in %s, want %v in %s", mp, moved.KelurahanCode, dest, want.Code)
+		}
+	})
+
 	t.Run("choropleth and a coverage gap", func(t *testing.T) {
 		gaps, err := w.st.CoverageGaps(ctx)
 		if err != nil || len(gaps) == 0 {
@@ -368,6 +419,27 @@ func workbenchFlow(t *testing.T, name string, width, height int64) {
 		after, err := w.st.CoverageGaps(ctx)
 		if err != nil || len(after) != len(gaps)-1 {
 			t.Errorf("%d gaps after the forum (%v), want %d", len(after), err, len(gaps)-1)
+		}
+		// Its first activity, held at the secretariat.
+		before, err := w.st.Activities(ctx, domain.ActivityFilter{KelurahanCodes: []string{gap.Code}}, domain.Page{Limit: 500})
+		if err != nil {
+			t.Fatal(err)
+		}
+		b.do(t, "new activity", chromedp.Click(chromedp.CSS(`#new-activity`)), chromedp.WaitVisible(chromedp.CSS(`#f-title`)),
+			chromedp.SendKeys(chromedp.CSS(`#f-title`), "Dialog pembentukan FKS"),
+			chromedp.SetValue(chromedp.CSS(`#f-date`), "2025-03-14"),
+			chromedp.SetValue(chromedp.CSS(`#f-participants`), "30"))
+		forumID := eval[string](t, b, fmt.Sprintf(`[...document.getElementById('f-forumId').options].find(o => o.text === %q)?.value ?? ''`, "FKS Kelurahan "+gap.Name))
+		if forumID == "" {
+			t.Fatal("the new forum is not offered for activities")
+		}
+		b.do(t, "its forum", chromedp.SetValue(chromedp.CSS(`#f-forumId`), forumID))
+		b.clickAt(t, gap.Centroid[0], gap.Centroid[1])
+		b.poll(t, "activity's kelurahan", fmt.Sprintf(`document.getElementById('f-kelurahan')?.textContent === 'Kelurahan %s'`, gap.Name), 10*time.Second)
+		b.do(t, "save the activity", chromedp.Click(chromedp.CSS(`#editor button[type=submit]`)), chromedp.WaitNotVisible(chromedp.CSS(`#editor`)))
+		acts, err := w.st.Activities(ctx, domain.ActivityFilter{KelurahanCodes: []string{gap.Code}}, domain.Page{Limit: 500})
+		if err != nil || acts.TotalCount != before.TotalCount+1 {
+			t.Errorf("%d activities in %s after recording one (%v), want %d", acts.TotalCount, gap.Name, err, before.TotalCount+1)
 		}
 	})
 

@@ -1,30 +1,22 @@
 package postgis
 
 import (
+	"cmp"
 	"context"
 	"database/sql"
 	"fmt"
+	"slices"
+	"strings"
 
 	"github.com/serasi/serasi/internal/domain"
 	"github.com/serasi/serasi/internal/store"
 )
 
-// neighbourPadDegrees narrows the neighbour pairs to those whose planar
-// distance in degrees is within reach, so that the GiST index on geom
-// finds them and only those take the spheroid: one degree of longitude is
-// more than 55 km up to 60° of latitude.
-const neighbourPadDegrees = store.NeighbourToleranceMeters / 55_000
-
-// neighbourPairs is every ordered pair of neighbours (a, b), by a then b.
-// ST_DWithin on geography measures on the spheroid, as the memory store's
-// geodesy.PolygonsWithin does; the embedded data has no pair near the
-// tolerance (see store.NeighbourToleranceMeters), so both agree exactly.
-var neighbourPairs = fmt.Sprintf(`SELECT a.code AS code, b.code AS neighbour
-	FROM kelurahan a JOIN kelurahan b ON b.code <> a.code
-	 AND ST_DWithin(a.geom, b.geom, %g)
-	 AND ST_DWithin(a.geom::geography, b.geom::geography, $2)
-	WHERE a.code = ANY($1)
-	ORDER BY a.code, b.code`, neighbourPadDegrees)
+// neighbourPairs is every ordered pair of neighbours (a, b) of the asked
+// codes, by a then b, from the view migration 00006 computes with
+// ST_DWithin on the spheroid within store.NeighbourToleranceMeters.
+const neighbourPairs = `SELECT n.code, n.neighbour FROM kelurahan_neighbour n
+	WHERE n.code = ANY($1) ORDER BY n.code, n.neighbour`
 
 // KelurahanNeighbours returns the codes of each asked kelurahan's
 // neighbours, ordered by code.
@@ -33,8 +25,7 @@ func (s *Store) KelurahanNeighbours(ctx context.Context, codes []string) ([][]st
 		Code      string `db:"code"`
 		Neighbour string `db:"neighbour"`
 	}
-	if err := s.db.SelectContext(ctx, &rows, neighbourPairs,
-		textArray(codes), store.NeighbourToleranceMeters); err != nil {
+	if err := s.db.SelectContext(ctx, &rows, neighbourPairs, textArray(codes)); err != nil {
 		return nil, fmt.Errorf("postgis: kelurahan neighbours: %w", err)
 	}
 	by := map[string][]string{}
@@ -82,7 +73,7 @@ func (s *Store) CoverageGaps(ctx context.Context) ([]domain.CoverageGap, error) 
 		err = s.db.SelectContext(ctx, &servedRows, `SELECT n.code, n.neighbour
 			FROM (`+neighbourPairs+`) n
 			WHERE `+fmt.Sprintf(served, "n.neighbour")+`
-			ORDER BY n.code, n.neighbour`, textArray(codes), store.NeighbourToleranceMeters)
+			ORDER BY n.code, n.neighbour`, textArray(codes))
 		if err != nil {
 			return nil, fmt.Errorf("postgis: coverage gaps: neighbours: %w", err)
 		}
@@ -101,7 +92,7 @@ func (s *Store) CoverageGaps(ctx context.Context) ([]domain.CoverageGap, error) 
 
 // KelurahanSummaries returns a summary of every kelurahan, ordered by code,
 // over the projects matching f: one query for the per-kind and per-year
-// totals (GROUPING SETS), one for activities and forums.
+// totals, one for activities and forums.
 func (s *Store) KelurahanSummaries(ctx context.Context, f domain.ProjectFilter) ([]domain.KelurahanSummary, error) {
 	if _, err := store.ValidateProjectFilter(f, domain.ProjectOrder{}); err != nil {
 		return nil, err
@@ -136,38 +127,50 @@ func (s *Store) KelurahanSummaries(ctx context.Context, f domain.ProjectFilter) 
 	}
 	var w where
 	projectWhere(&w, f)
-	var totals []struct {
-		Code          string         `db:"kelurahan_code"`
-		Kind          sql.NullString `db:"kind"`
-		Year          sql.NullInt64  `db:"year"`
-		Count         int            `db:"count"`
-		BudgetRupiah  int64          `db:"budget_rupiah"`
-		Beneficiaries int64          `db:"beneficiaries"`
+	// One hash aggregate by kelurahan, kind and year (at most a few
+	// hundred groups); the totals by kind and by year are summed here.
+	var groups []struct {
+		Code          string `db:"kelurahan_code"`
+		Kind          string `db:"kind"`
+		Year          int    `db:"year"`
+		Count         int    `db:"count"`
+		BudgetRupiah  int64  `db:"budget_rupiah"`
+		Beneficiaries int64  `db:"beneficiaries"`
 	}
-	err = s.db.SelectContext(ctx, &totals, `SELECT p.kelurahan_code,
-		CASE WHEN GROUPING(p.kind) = 0 THEN p.kind END AS kind,
-		CASE WHEN GROUPING(p.year) = 0 THEN p.year END AS year,
-		count(*) AS count, coalesce(sum(p.budget_rupiah), 0)::bigint AS budget_rupiah,
+	err = s.db.SelectContext(ctx, &groups, `SELECT p.kelurahan_code, p.kind, p.year, count(*) AS count,
+		coalesce(sum(p.budget_rupiah), 0)::bigint AS budget_rupiah,
 		coalesce(sum(p.beneficiaries), 0)::bigint AS beneficiaries
 		FROM project p`+w.sql()+`
-		GROUP BY GROUPING SETS ((p.kelurahan_code), (p.kelurahan_code, p.kind), (p.kelurahan_code, p.year))
-		ORDER BY p.kelurahan_code, p.kind NULLS FIRST, p.year NULLS FIRST`, w.args...)
+		GROUP BY p.kelurahan_code, p.kind, p.year`, w.args...)
 	if err != nil {
 		return nil, fmt.Errorf("postgis: kelurahan summaries: projects: %w", err)
 	}
-	for _, t := range totals {
-		i, ok := index[t.Code]
+	add := func(ts []domain.SummaryTotal, key domain.SummaryTotal, count int, budget int64) []domain.SummaryTotal {
+		for i := range ts {
+			if ts[i].Kind == key.Kind && ts[i].Year == key.Year {
+				ts[i].Count += count
+				ts[i].BudgetRupiah += budget
+				return ts
+			}
+		}
+		key.Count, key.BudgetRupiah = count, budget
+		return append(ts, key)
+	}
+	for _, g := range groups {
+		i, ok := index[g.Code]
 		if !ok {
 			continue
 		}
-		switch {
-		case t.Kind.Valid:
-			out[i].ByKind = append(out[i].ByKind, domain.SummaryTotal{Kind: domain.ProjectKind(t.Kind.String), Count: t.Count, BudgetRupiah: t.BudgetRupiah})
-		case t.Year.Valid:
-			out[i].ByYear = append(out[i].ByYear, domain.SummaryTotal{Year: int(t.Year.Int64), Count: t.Count, BudgetRupiah: t.BudgetRupiah})
-		default:
-			out[i].ProjectCount, out[i].BudgetRupiah, out[i].Beneficiaries = t.Count, t.BudgetRupiah, int(t.Beneficiaries)
-		}
+		sum := &out[i]
+		sum.ProjectCount += g.Count
+		sum.BudgetRupiah += g.BudgetRupiah
+		sum.Beneficiaries += int(g.Beneficiaries)
+		sum.ByKind = add(sum.ByKind, domain.SummaryTotal{Kind: domain.ProjectKind(g.Kind)}, g.Count, g.BudgetRupiah)
+		sum.ByYear = add(sum.ByYear, domain.SummaryTotal{Year: g.Year}, g.Count, g.BudgetRupiah)
+	}
+	for i := range out {
+		slices.SortFunc(out[i].ByKind, func(a, b domain.SummaryTotal) int { return strings.Compare(string(a.Kind), string(b.Kind)) })
+		slices.SortFunc(out[i].ByYear, func(a, b domain.SummaryTotal) int { return cmp.Compare(a.Year, b.Year) })
 	}
 	return out, nil
 }

@@ -217,8 +217,7 @@ export class Editor {
     this.ctx.onEditing(type, record?.[TYPES[type].idField] ?? null);
     const geometry = record?.[TYPES[type].geometryField];
     if (geometry) this.showGeometry(geometry);
-    else if (TYPES[type].geometryRequired) this.startDrawing(type === 'project' ? drawModeOfKind($('f-kind').value) : 'point');
-    else this.ensureDraw().clear();
+    else this.startDrawing(type === 'project' ? drawModeOfKind($('f-kind').value) : 'point');
     this.drawer.hidden = false;
     this.drawer.querySelector('input, select, textarea')?.focus();
   }

@@ -103,7 +103,18 @@ const COUNT = `query MapCount($filter: ProjectFilter) {
 
 // Reads go with the token when signed in (a server may require one for
 // reads); writes always do.
-const gql = (query, variables, opts) => graphql(cfg.graphql, query, variables, opts ?? { token: session.token });
+// A token revoked while the page is open ends the session; a read is then
+// asked again without it.
+async function gql(query, variables, opts) {
+  const o = opts ?? { token: session.token };
+  try {
+    return await graphql(cfg.graphql, query, variables, o);
+  } catch (err) {
+    if (err.code !== 'UNAUTHENTICATED' || !o.token || opts) throw err;
+    session.expire?.();
+    return graphql(cfg.graphql, query, variables, {});
+  }
+}
 
 function showError(msg) {
   const e = $('error');
@@ -264,10 +275,12 @@ async function main() {
           id: 'kelurahan-labels', type: 'symbol', source: 'kelurahan-names', minzoom: 12,
           layout: {
             'text-field': ['get', 'nama'], 'text-font': ['DejaVuSans-Bold'],
-            'text-size': ['interpolate', ['linear'], ['zoom'], 12, 11, 16, 14],
+            'text-size': ['interpolate', ['linear'], ['zoom'], 12, 12, 16, 15],
             'text-max-width': 8, 'text-padding': 3,
           },
-          paint: { 'text-color': '#1d2630', 'text-halo-color': '#ffffff', 'text-halo-width': 1.6 },
+          // A halo wider than about 2 glyph pixels (at 24 px) would reach the
+          // edge of each glyph's 3 px SDF border and show as a box.
+          paint: { 'text-color': '#1d2630', 'text-halo-color': '#ffffff', 'text-halo-width': 1.1, 'text-halo-blur': 0.3 },
         },
         {
           id: 'activities-circle', type: 'circle', source: 'activities', 'source-layer': 'activities',
