@@ -427,7 +427,8 @@ func workbenchFlow(t *testing.T, name string, width, height int64) {
 		}
 		b.do(t, "new activity", chromedp.Click(chromedp.CSS(`#new-activity`)), chromedp.WaitVisible(chromedp.CSS(`#f-title`)),
 			chromedp.SendKeys(chromedp.CSS(`#f-title`), "Dialog pembentukan FKS"),
-			chromedp.SetValue(chromedp.CSS(`#f-date`), "2025-03-14"),
+			// Not before the forum was formed (this year, the form's default).
+			chromedp.SetValue(chromedp.CSS(`#f-date`), time.Now().UTC().Format("2006-01-02")),
 			chromedp.SetValue(chromedp.CSS(`#f-participants`), "30"))
 		forumID := eval[string](t, b, fmt.Sprintf(`[...document.getElementById('f-forumId').options].find(o => o.text === %q)?.value ?? ''`, "FKS Kelurahan "+gap.Name))
 		if forumID == "" {
@@ -436,7 +437,12 @@ func workbenchFlow(t *testing.T, name string, width, height int64) {
 		b.do(t, "its forum", chromedp.SetValue(chromedp.CSS(`#f-forumId`), forumID))
 		b.clickAt(t, gap.Centroid[0], gap.Centroid[1])
 		b.poll(t, "activity's kelurahan", fmt.Sprintf(`document.getElementById('f-kelurahan')?.textContent === 'Kelurahan %s'`, gap.Name), 10*time.Second)
-		b.do(t, "save the activity", chromedp.Click(chromedp.CSS(`#editor button[type=submit]`)), chromedp.WaitNotVisible(chromedp.CSS(`#editor`)))
+		b.do(t, "save the activity", chromedp.Click(chromedp.CSS(`#editor button[type=submit]`)))
+		b.poll(t, "saved or refused", `document.getElementById('editor').hidden || !document.getElementById('form-error').hidden ||
+			[...document.querySelectorAll('#editor .field-error')].some(e => e.textContent)`, 30*time.Second)
+		if msg := eval[string](t, b, `document.getElementById('editor').hidden ? '' : document.getElementById('editor').innerText`); msg != "" {
+			t.Fatalf("the activity was not saved:\n%s", msg)
+		}
 		acts, err := w.st.Activities(ctx, domain.ActivityFilter{KelurahanCodes: []string{gap.Code}}, domain.Page{Limit: 500})
 		if err != nil || acts.TotalCount != before.TotalCount+1 {
 			t.Errorf("%d activities in %s after recording one (%v), want %d", acts.TotalCount, gap.Name, err, before.TotalCount+1)
