@@ -20,10 +20,12 @@ require (
 	github.com/vikstrous/dataloadgen v0.0.10
 	github.com/xuri/excelize/v2 v2.11.1
 	go.uber.org/zap v1.28.0
-	golang.org/x/sync v0.25.0
+	golang.org/x/sync v0.25.0 // indirect
 	golang.org/x/time v0.16.0
 	modernc.org/sqlite v1.62.0
 )
+
+require golang.org/x/image v0.48.0
 
 require (
 	github.com/beorn7/perks v1.0.1 // indirect

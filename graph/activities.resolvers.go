@@ -49,7 +49,7 @@ func (r *queryResolver) Activities(ctx context.Context, filter *model.ActivityFi
 }
 
 func (r *queryResolver) Activity(ctx context.Context, id string) (*domain.Activity, error) {
-	return orNull(r.Store.Activity(ctx, id))
+	return orNull(r.Store.Activity(ctx, relay.LocalID(relay.TypeActivity, id)))
 }
 
 func (r *Resolver) Activity() ActivityResolver { return &activityResolver{r} }

@@ -20,6 +20,9 @@ const (
 	kelurahanPerKecamatan  = 10
 	forumsBound            = 20
 	forumsPerKelurahanList = 5
+	neighboursBound        = 12 // the most in the data is 10
+	kindCount              = 7
+	yearsBound             = 13 // 2015..2027
 )
 
 // DefaultMaxComplexity admits a full page of 500 projects with their
@@ -47,6 +50,10 @@ func complexity() ComplexityRoot {
 	c.Kelurahan.Forums = func(child int) int { return 1 + forumsPerKelurahanList*child }
 	c.Kelurahan.Projects = func(child int, first *int, _ *string, _ *model.ProjectFilter) int { return pageCost(first, child) }
 	c.Kelurahan.Activities = func(child int, first *int, _ *string) int { return pageCost(first, child) }
+	c.Kelurahan.Neighbours = func(child int) int { return 1 + neighboursBound*child }
+	c.CoverageGap.ServedNeighbours = func(child int) int { return 1 + neighboursBound*child }
+	c.KelurahanSummary.ByKind = func(child int) int { return 1 + kindCount*child }
+	c.KelurahanSummary.ByYear = func(child int) int { return 1 + yearsBound*child }
 	c.Forum.Kelurahan = func(child int) int { return 1 + forumsPerKelurahanList*child }
 	c.Forum.Secretariat = func(child int) int { return 2 + child }
 	c.Forum.Projects = func(child int, first *int, _ *string) int { return pageCost(first, child) }
@@ -55,6 +62,8 @@ func complexity() ComplexityRoot {
 	c.Activity.Location = func(child int) int { return 2 + child }
 	c.Query.Kecamatans = func(child int) int { return 1 + kecamatanCount*child }
 	c.Query.Kelurahans = func(child int, _ *model.KelurahanFilter) int { return 1 + kelurahanCount*child }
+	c.Query.CoverageGaps = func(child int) int { return 1 + kelurahanCount*child }
+	c.Query.KelurahanSummary = func(child int, _ *model.ProjectFilter) int { return 1 + kelurahanCount*child }
 	c.Query.Forums = func(child int, _ *model.ForumFilter) int { return 1 + forumsBound*child }
 	c.Query.Projects = func(child int, _ *model.ProjectFilter, _ *model.ProjectOrder, first *int, _ *string) int {
 		return pageCost(first, child)

@@ -44,7 +44,7 @@ func (r *queryResolver) Forums(ctx context.Context, filter *model.ForumFilter) (
 }
 
 func (r *queryResolver) Forum(ctx context.Context, id string) (*domain.Forum, error) {
-	return orNull(r.Store.Forum(ctx, id))
+	return orNull(r.Store.Forum(ctx, relay.LocalID(relay.TypeForum, id)))
 }
 
 func (r *Resolver) Forum() ForumResolver { return &forumResolver{r} }

@@ -35,6 +35,7 @@ type KelurahanResolver interface {
 	Forums(ctx context.Context, obj *domain.Kelurahan) ([]*domain.Forum, error)
 	Projects(ctx context.Context, obj *domain.Kelurahan, first *int, after *string, filter *model.ProjectFilter) (*model.ProjectConnection, error)
 	Activities(ctx context.Context, obj *domain.Kelurahan, first *int, after *string) (*model.ActivityConnection, error)
+	Neighbours(ctx context.Context, obj *domain.Kelurahan) ([]*domain.Kelurahan, error)
 }
 
 // endregion ************************** generated!.gotpl **************************
@@ -666,6 +667,38 @@ func (ec *executionContext) fieldContext_Kelurahan_activities(ctx context.Contex
 	return fc, nil
 }
 
+func (ec *executionContext) _Kelurahan_neighbours(ctx context.Context, field graphql.CollectedField, obj *domain.Kelurahan) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Kelurahan_neighbours(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Kelurahan().Neighbours(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*domain.Kelurahan) graphql.Marshaler {
+			return ec.marshalNKelurahan2ᚕᚖgithubᚗcomᚋserasiᚋserasiᚋinternalᚋdomainᚐKelurahanᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Kelurahan_neighbours(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Kelurahan",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Kelurahan(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 // endregion **************************** field.gotpl *****************************
 
 // region    **************************** input.gotpl *****************************
@@ -894,6 +927,12 @@ func (ec *executionContext) _Kelurahan(ctx context.Context, sel ast.SelectionSet
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Kelurahan_activities(ctx, field, obj)
+				})
+		case "neighbours":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Kelurahan_neighbours(ctx, field, obj)
 				})
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))

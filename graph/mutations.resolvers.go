@@ -10,6 +10,7 @@ import (
 	"strconv"
 
 	"github.com/serasi/serasi/graph/model"
+	"github.com/serasi/serasi/graph/relay"
 	"github.com/serasi/serasi/internal/domain"
 )
 
@@ -38,6 +39,7 @@ func (r *mutationResolver) CreateForum(ctx context.Context, input model.ForumInp
 }
 
 func (r *mutationResolver) UpdateForum(ctx context.Context, id string, version int, input model.ForumInput) (*domain.Forum, error) {
+	id = relay.LocalID(relay.TypeForum, id)
 	w, actor, err := r.writer(ctx)
 	if err != nil {
 		return nil, err
@@ -51,6 +53,7 @@ func (r *mutationResolver) UpdateForum(ctx context.Context, id string, version i
 }
 
 func (r *mutationResolver) ArchiveForum(ctx context.Context, id string, version int) (*domain.Forum, error) {
+	id = relay.LocalID(relay.TypeForum, id)
 	w, actor, err := r.writer(ctx)
 	if err != nil {
 		return nil, err
@@ -73,6 +76,7 @@ func (r *mutationResolver) CreateProject(ctx context.Context, input model.Projec
 }
 
 func (r *mutationResolver) UpdateProject(ctx context.Context, id string, version int, input model.ProjectInput) (*domain.Project, error) {
+	id = relay.LocalID(relay.TypeProject, id)
 	w, actor, err := r.writer(ctx)
 	if err != nil {
 		return nil, err
@@ -86,6 +90,7 @@ func (r *mutationResolver) UpdateProject(ctx context.Context, id string, version
 }
 
 func (r *mutationResolver) DeleteProject(ctx context.Context, id string, version int) (*domain.Project, error) {
+	id = relay.LocalID(relay.TypeProject, id)
 	w, actor, err := r.writer(ctx)
 	if err != nil {
 		return nil, err
@@ -108,6 +113,7 @@ func (r *mutationResolver) RecordActivity(ctx context.Context, input model.Activ
 }
 
 func (r *mutationResolver) UpdateActivity(ctx context.Context, id string, version int, input model.ActivityInput) (*domain.Activity, error) {
+	id = relay.LocalID(relay.TypeActivity, id)
 	w, actor, err := r.writer(ctx)
 	if err != nil {
 		return nil, err
@@ -121,6 +127,7 @@ func (r *mutationResolver) UpdateActivity(ctx context.Context, id string, versio
 }
 
 func (r *mutationResolver) DeleteActivity(ctx context.Context, id string, version int) (*domain.Activity, error) {
+	id = relay.LocalID(relay.TypeActivity, id)
 	w, actor, err := r.writer(ctx)
 	if err != nil {
 		return nil, err

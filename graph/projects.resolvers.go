@@ -55,7 +55,7 @@ func (r *queryResolver) Projects(ctx context.Context, filter *model.ProjectFilte
 }
 
 func (r *queryResolver) Project(ctx context.Context, id string) (*domain.Project, error) {
-	return orNull(r.Store.Project(ctx, id))
+	return orNull(r.Store.Project(ctx, relay.LocalID(relay.TypeProject, id)))
 }
 
 func (r *queryResolver) NearestProjects(ctx context.Context, lon float64, lat float64, limit *int, kinds []domain.ProjectKind) ([]*domain.ProjectHit, error) {

@@ -25,13 +25,16 @@ type Config = graphql.Config[ResolverRoot, DirectiveRoot, ComplexityRoot]
 type ResolverRoot interface {
 	Activity() ActivityResolver
 	AuditEntry() AuditEntryResolver
+	CoverageGap() CoverageGapResolver
 	Forum() ForumResolver
 	Kecamatan() KecamatanResolver
 	Kelurahan() KelurahanResolver
+	KelurahanSummary() KelurahanSummaryResolver
 	Mutation() MutationResolver
 	Project() ProjectResolver
 	ProjectStatsRow() ProjectStatsRowResolver
 	Query() QueryResolver
+	SummaryTotal() SummaryTotalResolver
 }
 
 type DirectiveRoot struct {
@@ -100,6 +103,14 @@ type ComplexityRoot struct {
 		Node   func(childComplexity int) int
 	}
 
+	CoverageGap struct {
+		DistanceMeters   func(childComplexity int) int
+		Kelurahan        func(childComplexity int) int
+		NearestForum     func(childComplexity int) int
+		NeighbourServed  func(childComplexity int) int
+		ServedNeighbours func(childComplexity int) int
+	}
+
 	CreatedToken struct {
 		Secret func(childComplexity int) int
 		Token  func(childComplexity int) int
@@ -153,7 +164,27 @@ type ComplexityRoot struct {
 		ID            func(childComplexity int) int
 		Kecamatan     func(childComplexity int) int
 		Name          func(childComplexity int) int
+		Neighbours    func(childComplexity int) int
 		Projects      func(childComplexity int, first *int, after *string, filter *model.ProjectFilter) int
+	}
+
+	KelurahanSummary struct {
+		ActiveForumCount func(childComplexity int) int
+		ActivityCount    func(childComplexity int) int
+		Beneficiaries    func(childComplexity int) int
+		BudgetPerSqKm    func(childComplexity int) int
+		BudgetRupiah     func(childComplexity int) int
+		ByKind           func(childComplexity int) int
+		ByYear           func(childComplexity int) int
+		Kelurahan        func(childComplexity int) int
+		LastActivityDate func(childComplexity int) int
+		ProjectCount     func(childComplexity int) int
+	}
+
+	Me struct {
+		Name    func(childComplexity int) int
+		Role    func(childComplexity int) int
+		TokenID func(childComplexity int) int
 	}
 
 	Mutation struct {
@@ -236,28 +267,38 @@ type ComplexityRoot struct {
 	}
 
 	Query struct {
-		Activities      func(childComplexity int, filter *model.ActivityFilter, first *int, after *string) int
-		ActivitiesLayer func(childComplexity int, filter *model.ActivityFilter, simplify *float64, precision *int) int
-		Activity        func(childComplexity int, id string) int
-		AuditLog        func(childComplexity int, filter *model.AuditFilter, first *int, after *string) int
-		EnumLabels      func(childComplexity int) int
-		Forum           func(childComplexity int, id string) int
-		Forums          func(childComplexity int, filter *model.ForumFilter) int
-		ForumsLayer     func(childComplexity int, filter *model.ForumFilter, simplify *float64, precision *int) int
-		Kecamatan       func(childComplexity int, code string) int
-		KecamatanLayer  func(childComplexity int, simplify *float64, precision *int) int
-		Kecamatans      func(childComplexity int) int
-		Kelurahan       func(childComplexity int, code string) int
-		KelurahanAt     func(childComplexity int, lon float64, lat float64) int
-		KelurahanLayer  func(childComplexity int, filter *model.KelurahanFilter, simplify *float64, precision *int) int
-		Kelurahans      func(childComplexity int, filter *model.KelurahanFilter) int
-		NearestProjects func(childComplexity int, lon float64, lat float64, limit *int, kinds []domain.ProjectKind) int
-		Node            func(childComplexity int, id string) int
-		Project         func(childComplexity int, id string) int
-		ProjectStats    func(childComplexity int, filter *model.ProjectFilter, groupBy []domain.StatsDimension) int
-		Projects        func(childComplexity int, filter *model.ProjectFilter, orderBy *model.ProjectOrder, first *int, after *string) int
-		ProjectsLayer   func(childComplexity int, filter *model.ProjectFilter, simplify *float64, precision *int) int
-		Tokens          func(childComplexity int) int
+		Activities       func(childComplexity int, filter *model.ActivityFilter, first *int, after *string) int
+		ActivitiesLayer  func(childComplexity int, filter *model.ActivityFilter, simplify *float64, precision *int) int
+		Activity         func(childComplexity int, id string) int
+		AuditLog         func(childComplexity int, filter *model.AuditFilter, first *int, after *string) int
+		CoverageGaps     func(childComplexity int) int
+		EnumLabels       func(childComplexity int) int
+		Forum            func(childComplexity int, id string) int
+		Forums           func(childComplexity int, filter *model.ForumFilter) int
+		ForumsLayer      func(childComplexity int, filter *model.ForumFilter, simplify *float64, precision *int) int
+		Kecamatan        func(childComplexity int, code string) int
+		KecamatanLayer   func(childComplexity int, simplify *float64, precision *int) int
+		Kecamatans       func(childComplexity int) int
+		Kelurahan        func(childComplexity int, code string) int
+		KelurahanAt      func(childComplexity int, lon float64, lat float64) int
+		KelurahanLayer   func(childComplexity int, filter *model.KelurahanFilter, simplify *float64, precision *int) int
+		KelurahanSummary func(childComplexity int, filter *model.ProjectFilter) int
+		Kelurahans       func(childComplexity int, filter *model.KelurahanFilter) int
+		Me               func(childComplexity int) int
+		NearestProjects  func(childComplexity int, lon float64, lat float64, limit *int, kinds []domain.ProjectKind) int
+		Node             func(childComplexity int, id string) int
+		Project          func(childComplexity int, id string) int
+		ProjectStats     func(childComplexity int, filter *model.ProjectFilter, groupBy []domain.StatsDimension) int
+		Projects         func(childComplexity int, filter *model.ProjectFilter, orderBy *model.ProjectOrder, first *int, after *string) int
+		ProjectsLayer    func(childComplexity int, filter *model.ProjectFilter, simplify *float64, precision *int) int
+		Tokens           func(childComplexity int) int
+	}
+
+	SummaryTotal struct {
+		BudgetRupiah func(childComplexity int) int
+		Count        func(childComplexity int) int
+		Kind         func(childComplexity int) int
+		Year         func(childComplexity int) int
 	}
 }
 
@@ -511,6 +552,37 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.AuditEntryEdge.Node(childComplexity), true
 
+	case "CoverageGap.distanceMeters":
+		if e.ComplexityRoot.CoverageGap.DistanceMeters == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CoverageGap.DistanceMeters(childComplexity), true
+	case "CoverageGap.kelurahan":
+		if e.ComplexityRoot.CoverageGap.Kelurahan == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CoverageGap.Kelurahan(childComplexity), true
+	case "CoverageGap.nearestForum":
+		if e.ComplexityRoot.CoverageGap.NearestForum == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CoverageGap.NearestForum(childComplexity), true
+	case "CoverageGap.neighbourServed":
+		if e.ComplexityRoot.CoverageGap.NeighbourServed == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CoverageGap.NeighbourServed(childComplexity), true
+	case "CoverageGap.servedNeighbours":
+		if e.ComplexityRoot.CoverageGap.ServedNeighbours == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CoverageGap.ServedNeighbours(childComplexity), true
+
 	case "CreatedToken.secret":
 		if e.ComplexityRoot.CreatedToken.Secret == nil {
 			break
@@ -763,6 +835,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Kelurahan.Name(childComplexity), true
+	case "Kelurahan.neighbours":
+		if e.ComplexityRoot.Kelurahan.Neighbours == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Kelurahan.Neighbours(childComplexity), true
 	case "Kelurahan.projects":
 		if e.ComplexityRoot.Kelurahan.Projects == nil {
 			break
@@ -774,6 +852,86 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Kelurahan.Projects(childComplexity, args["first"].(*int), args["after"].(*string), args["filter"].(*model.ProjectFilter)), true
+
+	case "KelurahanSummary.activeForumCount":
+		if e.ComplexityRoot.KelurahanSummary.ActiveForumCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.KelurahanSummary.ActiveForumCount(childComplexity), true
+	case "KelurahanSummary.activityCount":
+		if e.ComplexityRoot.KelurahanSummary.ActivityCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.KelurahanSummary.ActivityCount(childComplexity), true
+	case "KelurahanSummary.beneficiaries":
+		if e.ComplexityRoot.KelurahanSummary.Beneficiaries == nil {
+			break
+		}
+
+		return e.ComplexityRoot.KelurahanSummary.Beneficiaries(childComplexity), true
+	case "KelurahanSummary.budgetPerSqKm":
+		if e.ComplexityRoot.KelurahanSummary.BudgetPerSqKm == nil {
+			break
+		}
+
+		return e.ComplexityRoot.KelurahanSummary.BudgetPerSqKm(childComplexity), true
+	case "KelurahanSummary.budgetRupiah":
+		if e.ComplexityRoot.KelurahanSummary.BudgetRupiah == nil {
+			break
+		}
+
+		return e.ComplexityRoot.KelurahanSummary.BudgetRupiah(childComplexity), true
+	case "KelurahanSummary.byKind":
+		if e.ComplexityRoot.KelurahanSummary.ByKind == nil {
+			break
+		}
+
+		return e.ComplexityRoot.KelurahanSummary.ByKind(childComplexity), true
+	case "KelurahanSummary.byYear":
+		if e.ComplexityRoot.KelurahanSummary.ByYear == nil {
+			break
+		}
+
+		return e.ComplexityRoot.KelurahanSummary.ByYear(childComplexity), true
+	case "KelurahanSummary.kelurahan":
+		if e.ComplexityRoot.KelurahanSummary.Kelurahan == nil {
+			break
+		}
+
+		return e.ComplexityRoot.KelurahanSummary.Kelurahan(childComplexity), true
+	case "KelurahanSummary.lastActivityDate":
+		if e.ComplexityRoot.KelurahanSummary.LastActivityDate == nil {
+			break
+		}
+
+		return e.ComplexityRoot.KelurahanSummary.LastActivityDate(childComplexity), true
+	case "KelurahanSummary.projectCount":
+		if e.ComplexityRoot.KelurahanSummary.ProjectCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.KelurahanSummary.ProjectCount(childComplexity), true
+
+	case "Me.name":
+		if e.ComplexityRoot.Me.Name == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Me.Name(childComplexity), true
+	case "Me.role":
+		if e.ComplexityRoot.Me.Role == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Me.Role(childComplexity), true
+	case "Me.tokenId":
+		if e.ComplexityRoot.Me.TokenID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Me.TokenID(childComplexity), true
 
 	case "Mutation.archiveForum":
 		if e.ComplexityRoot.Mutation.ArchiveForum == nil {
@@ -1200,6 +1358,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.AuditLog(childComplexity, args["filter"].(*model.AuditFilter), args["first"].(*int), args["after"].(*string)), true
+	case "Query.coverageGaps":
+		if e.ComplexityRoot.Query.CoverageGaps == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Query.CoverageGaps(childComplexity), true
 	case "Query.enumLabels":
 		if e.ComplexityRoot.Query.EnumLabels == nil {
 			break
@@ -1301,6 +1465,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.KelurahanLayer(childComplexity, args["filter"].(*model.KelurahanFilter), args["simplify"].(*float64), args["precision"].(*int)), true
+	case "Query.kelurahanSummary":
+		if e.ComplexityRoot.Query.KelurahanSummary == nil {
+			break
+		}
+
+		args, err := ec.field_Query_kelurahanSummary_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.KelurahanSummary(childComplexity, args["filter"].(*model.ProjectFilter)), true
 	case "Query.kelurahans":
 		if e.ComplexityRoot.Query.Kelurahans == nil {
 			break
@@ -1312,6 +1487,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.Kelurahans(childComplexity, args["filter"].(*model.KelurahanFilter)), true
+	case "Query.me":
+		if e.ComplexityRoot.Query.Me == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Query.Me(childComplexity), true
 	case "Query.nearestProjects":
 		if e.ComplexityRoot.Query.NearestProjects == nil {
 			break
@@ -1384,6 +1565,31 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.Tokens(childComplexity), true
+
+	case "SummaryTotal.budgetRupiah":
+		if e.ComplexityRoot.SummaryTotal.BudgetRupiah == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SummaryTotal.BudgetRupiah(childComplexity), true
+	case "SummaryTotal.count":
+		if e.ComplexityRoot.SummaryTotal.Count == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SummaryTotal.Count(childComplexity), true
+	case "SummaryTotal.kind":
+		if e.ComplexityRoot.SummaryTotal.Kind == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SummaryTotal.Kind(childComplexity), true
+	case "SummaryTotal.year":
+		if e.ComplexityRoot.SummaryTotal.Year == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SummaryTotal.Year(childComplexity), true
 
 	}
 	return 0, false
@@ -1572,8 +1778,94 @@ type ActivityKindLabel {
 extend type Query {
   "A page of the activities that match filter, ordered by date then id. first defaults to 50, at most 500."
   activities(filter: ActivityFilter, first: Int = 50, after: String): ActivityConnection!
-  "One activity by its own id (e.g. \"act-001\"), not its global id; null when not found."
+  "One activity by its own id (e.g. \"act-001\", its activityId) or its global id (its id); null when not found."
   activity(id: String!): Activity
+}
+`, BuiltIn: false},
+	{Name: "../schema/analytics.graphqls", Input: `extend type Kelurahan {
+  """
+  The kelurahan that share a border with it, ordered by code. The source
+  polygons were simplified one by one, so a shared border may be a thin
+  overlap or a gap: two kelurahan are neighbours when their polygons come
+  within 25 metres of each other (geodesic, WGS 84; touching at a corner
+  counts). Symmetric: A lists B exactly when B lists A.
+  """
+  neighbours: [Kelurahan!]!
+}
+
+"A conflict-prone kelurahan that no ACTIVE forum serves."
+type CoverageGap {
+  "The kelurahan without a forum."
+  kelurahan: Kelurahan!
+  """
+  The ACTIVE forum whose secretariat is nearest to the kelurahan's centroid
+  (ties by id); null when no forum is active anywhere.
+  """
+  nearestForum: Forum
+  """
+  The geodesic distance in metres on the WGS 84 ellipsoid from the
+  kelurahan's centroid to that forum's secretariat; null without a forum.
+  """
+  distanceMeters: Float
+  "Whether at least one of its neighbours is served by an ACTIVE forum."
+  neighbourServed: Boolean!
+  "Its neighbours that an ACTIVE forum serves, ordered by code."
+  servedNeighbours: [Kelurahan!]!
+}
+
+"The count and budget of one project kind or one year in a KelurahanSummary."
+type SummaryTotal {
+  "The kind (in byKind; null in byYear)."
+  kind: ProjectKind
+  "The year (in byYear; null in byKind)."
+  year: Int
+  "The number of projects."
+  count: Int!
+  "The summed budget in whole rupiah (a Float: sums exceed 2^31; exact up to 2^53)."
+  budgetRupiah: Float!
+}
+
+"""
+What a choropleth of one kelurahan needs, in one row: its projects (those
+matching the filter asked) in total, by kind and by year, its activities
+and its forums.
+"""
+type KelurahanSummary {
+  "The kelurahan."
+  kelurahan: Kelurahan!
+  "The number of matching projects."
+  projectCount: Int!
+  "Their summed budget in whole rupiah."
+  budgetRupiah: Float!
+  "Their budget per square kilometre of the kelurahan's geodesic area, in rupiah/km²."
+  budgetPerSqKm: Float!
+  "Their summed number of beneficiaries."
+  beneficiaries: Int!
+  "Count and budget per kind, only kinds with a project, ordered by kind."
+  byKind: [SummaryTotal!]!
+  "Count and budget per year, only years with a project, ascending."
+  byYear: [SummaryTotal!]!
+  "The number of its activities (all of them: the filter is about projects)."
+  activityCount: Int!
+  "The date of its latest activity; null when it has none."
+  lastActivityDate: Date
+  "The number of ACTIVE forums that serve it."
+  activeForumCount: Int!
+}
+
+extend type Query {
+  """
+  The conflict-prone kelurahan that no ACTIVE forum serves, ordered by
+  code, each with the nearest active forum and whether a neighbour is served.
+  """
+  coverageGaps: [CoverageGap!]!
+  """
+  One summary for every kelurahan of the city (all of them, zeros included),
+  ordered by code, over the projects that match filter: what a choropleth
+  by number of projects, budget, budget per km² or forum coverage needs, in
+  one request.
+  """
+  kelurahanSummary(filter: ProjectFilter): [KelurahanSummary!]!
 }
 `, BuiltIn: false},
 	{Name: "../schema/common.graphqls", Input: `"""
@@ -1709,7 +2001,7 @@ type ForumStatusLabel {
 extend type Query {
   "The forums that match filter, ordered by id."
   forums(filter: ForumFilter): [Forum!]!
-  "One forum by its own id (e.g. \"fks-2015-wale\"), not its global id; null when not found."
+  "One forum by its own id (e.g. \"fks-2015-wale\", its forumId) or its global id (its id); null when not found."
   forum(id: String!): Forum
 }
 `, BuiltIn: false},
@@ -2102,7 +2394,9 @@ Changes to the program's data. Every mutation needs "Authorization: Bearer
 mutation either happens completely, with one audit entry, or not at all.
 Errors: BAD_USER_INPUT with extensions.field (and, when several fields are
 wrong, extensions.fields: [{field, message}] listing every one), NOT_FOUND
-for an unknown id, CONFLICT for a stale version or a taken id.
+for an unknown id, CONFLICT for a stale version or a taken id. An id
+argument takes the record's own id (projectId, forumId, activityId) or its
+global id (id).
 """
 type Mutation {
   "Creates a forum at version 1."
@@ -2314,7 +2608,7 @@ extend type Query {
   500; after is the cursor of the last edge already seen.
   """
   projects(filter: ProjectFilter, orderBy: ProjectOrder, first: Int = 50, after: String): ProjectConnection!
-  "One project by its own id (e.g. \"prj-001\"), not its global id; null when not found."
+  "One project by its own id (e.g. \"prj-001\", its projectId) or its global id (its id); null when not found."
   project(id: String!): Project
   """
   The projects nearest to lon/lat (WGS 84 degrees), nearest first, at most
@@ -2322,6 +2616,25 @@ extend type Query {
   geodesic, in metres, to the nearest point of each geometry.
   """
   nearestProjects(lon: Float!, lat: Float!, limit: Int = 10, kinds: [ProjectKind!]): [ProjectHit!]!
+}
+`, BuiltIn: false},
+	{Name: "../schema/session.graphqls", Input: `"The caller of a request, as its API token says."
+type Me {
+  "The token's id, e.g. \"tokabcd2345\"."
+  tokenId: String!
+  "The token's name (who or what it is for)."
+  name: String!
+  "What it may do."
+  role: Role!
+}
+
+extend type Query {
+  """
+  Who is asking: the token sent as "Authorization: Bearer <token>"; null
+  without one. A revoked or unknown token is UNAUTHENTICATED (HTTP 401)
+  before anything runs. The map page shows the role with it.
+  """
+  me: Me
 }
 `, BuiltIn: false},
 	{Name: "../schema/stats.graphqls", Input: `"A dimension that project statistics can be grouped by."
@@ -2507,6 +2820,22 @@ func (ec *executionContext) childFields_AuditEntryEdge(ctx context.Context, fiel
 	return nil, fmt.Errorf("no field named %q was found under type AuditEntryEdge", field.Name)
 }
 
+func (ec *executionContext) childFields_CoverageGap(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "kelurahan":
+		return ec.fieldContext_CoverageGap_kelurahan(ctx, field)
+	case "nearestForum":
+		return ec.fieldContext_CoverageGap_nearestForum(ctx, field)
+	case "distanceMeters":
+		return ec.fieldContext_CoverageGap_distanceMeters(ctx, field)
+	case "neighbourServed":
+		return ec.fieldContext_CoverageGap_neighbourServed(ctx, field)
+	case "servedNeighbours":
+		return ec.fieldContext_CoverageGap_servedNeighbours(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type CoverageGap", field.Name)
+}
+
 func (ec *executionContext) childFields_CreatedToken(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "token":
@@ -2617,8 +2946,48 @@ func (ec *executionContext) childFields_Kelurahan(ctx context.Context, field gra
 		return ec.fieldContext_Kelurahan_projects(ctx, field)
 	case "activities":
 		return ec.fieldContext_Kelurahan_activities(ctx, field)
+	case "neighbours":
+		return ec.fieldContext_Kelurahan_neighbours(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Kelurahan", field.Name)
+}
+
+func (ec *executionContext) childFields_KelurahanSummary(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "kelurahan":
+		return ec.fieldContext_KelurahanSummary_kelurahan(ctx, field)
+	case "projectCount":
+		return ec.fieldContext_KelurahanSummary_projectCount(ctx, field)
+	case "budgetRupiah":
+		return ec.fieldContext_KelurahanSummary_budgetRupiah(ctx, field)
+	case "budgetPerSqKm":
+		return ec.fieldContext_KelurahanSummary_budgetPerSqKm(ctx, field)
+	case "beneficiaries":
+		return ec.fieldContext_KelurahanSummary_beneficiaries(ctx, field)
+	case "byKind":
+		return ec.fieldContext_KelurahanSummary_byKind(ctx, field)
+	case "byYear":
+		return ec.fieldContext_KelurahanSummary_byYear(ctx, field)
+	case "activityCount":
+		return ec.fieldContext_KelurahanSummary_activityCount(ctx, field)
+	case "lastActivityDate":
+		return ec.fieldContext_KelurahanSummary_lastActivityDate(ctx, field)
+	case "activeForumCount":
+		return ec.fieldContext_KelurahanSummary_activeForumCount(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type KelurahanSummary", field.Name)
+}
+
+func (ec *executionContext) childFields_Me(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "tokenId":
+		return ec.fieldContext_Me_tokenId(ctx, field)
+	case "name":
+		return ec.fieldContext_Me_name(ctx, field)
+	case "role":
+		return ec.fieldContext_Me_role(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Me", field.Name)
 }
 
 func (ec *executionContext) childFields_PageInfo(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -2751,6 +3120,20 @@ func (ec *executionContext) childFields_ProjectStatusLabel(ctx context.Context, 
 		return ec.fieldContext_ProjectStatusLabel_labelId(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type ProjectStatusLabel", field.Name)
+}
+
+func (ec *executionContext) childFields_SummaryTotal(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "kind":
+		return ec.fieldContext_SummaryTotal_kind(ctx, field)
+	case "year":
+		return ec.fieldContext_SummaryTotal_year(ctx, field)
+	case "count":
+		return ec.fieldContext_SummaryTotal_count(ctx, field)
+	case "budgetRupiah":
+		return ec.fieldContext_SummaryTotal_budgetRupiah(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type SummaryTotal", field.Name)
 }
 
 func (ec *executionContext) childFields___Directive(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {

@@ -15,7 +15,7 @@
 // Run: npm ci && npm run build
 import { build } from 'esbuild';
 import { createHash } from 'node:crypto';
-import { copyFileSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -70,11 +70,24 @@ const workerName = `maplibre-gl-csp-worker-${hash(worker)}.js`;
 mkdirSync(join(dist, 'map', 'assets'), { recursive: true });
 copyFileSync(workerSrc, join(dist, 'map', 'assets', workerName));
 
+// Glyph ranges for the map's text labels, rendered from a font by
+// `go run ./cmd/glyphs` (see the README) into src/map/glyphs/<font>/<range>.pbf.
+// They are flattened into assets with one hash over all of them, so the
+// URL template is /map/assets/glyphs-<hash>-{fontstack}-{range}.pbf.
+const glyphDir = join(here, 'src', 'map', 'glyphs');
+const glyphFiles = readdirSync(glyphDir).flatMap((font) =>
+  readdirSync(join(glyphDir, font)).filter((f) => f.endsWith('.pbf')).map((f) => [font, f]));
+const glyphHash = hash(Buffer.concat(glyphFiles.map(([font, f]) => readFileSync(join(glyphDir, font, f)))));
+for (const [font, f] of glyphFiles) {
+  copyFileSync(join(glyphDir, font, f), join(dist, 'map', 'assets', `glyphs-${glyphHash}-${font}-${f}`));
+}
+
 const map = await bundle('map', 'map/map.js');
 page('map/index.html', 'map/index.html', {
   SCRIPT: map.js,
   STYLE: map.css,
   WORKER: `/map/assets/${workerName}`,
+  GLYPHS: `/map/assets/glyphs-${glyphHash}-{fontstack}-{range}.pbf`,
 });
 
 const impor = await bundle('impor', 'impor/impor.js');

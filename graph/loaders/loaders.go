@@ -8,6 +8,7 @@ package loaders
 
 import (
 	"context"
+	"fmt"
 	"net/http"
 	"sync"
 	"time"
@@ -39,6 +40,9 @@ type Loaders struct {
 	// KelurahanOfKecamatan loads the kelurahan of each kecamatan code, from
 	// one Store.Kelurahans call.
 	KelurahanOfKecamatan *dataloadgen.Loader[string, []domain.Kelurahan]
+	// Neighbours loads the codes of each kelurahan's neighbours
+	// (Store.KelurahanNeighbours).
+	Neighbours *dataloadgen.Loader[string, []string]
 }
 
 // New returns fresh loaders reading st.
@@ -64,6 +68,16 @@ func New(st store.Store) *Loaders {
 		KelurahanOfKecamatan: dataloadgen.NewLoader(func(ctx context.Context, codes []string) ([][]domain.Kelurahan, []error) {
 			ks, err := st.Kelurahans(ctx, domain.KelurahanFilter{})
 			return group(codes, ks, err, func(k domain.Kelurahan) []string { return []string{k.KecamatanCode} })
+		}, opt),
+		Neighbours: dataloadgen.NewLoader(func(ctx context.Context, codes []string) ([][]string, []error) {
+			ns, err := st.KelurahanNeighbours(ctx, codes)
+			if err == nil && len(ns) != len(codes) {
+				err = fmt.Errorf("loaders: %d neighbour lists for %d kelurahan", len(ns), len(codes))
+			}
+			if err != nil {
+				return nil, []error{err}
+			}
+			return ns, nil
 		}, opt),
 	}
 }

@@ -199,7 +199,9 @@ type KelurahanFilter struct {
 // mutation either happens completely, with one audit entry, or not at all.
 // Errors: BAD_USER_INPUT with extensions.field (and, when several fields are
 // wrong, extensions.fields: [{field, message}] listing every one), NOT_FOUND
-// for an unknown id, CONFLICT for a stale version or a taken id.
+// for an unknown id, CONFLICT for a stale version or a taken id. An id
+// argument takes the record's own id (projectId, forumId, activityId) or its
+// global id (id).
 type Mutation struct {
 }
 

@@ -101,3 +101,15 @@ func Info(offset, n, total int) PageInfo {
 	}
 	return pi
 }
+
+// LocalID returns the record's own id for id, which may be either that
+// own id ("prj-001") or the global id of a typ object (what the record's
+// id field returns). Anything else is returned unchanged, so an unknown id
+// stays unknown rather than becoming an error.
+func LocalID(typ, id string) string {
+	t, local, err := ParseGlobalID(id)
+	if err != nil || t != typ {
+		return id
+	}
+	return local
+}

@@ -94,3 +94,23 @@ func TestInfo(t *testing.T) {
 		})
 	}
 }
+
+func TestLocalID(t *testing.T) {
+	tests := []struct {
+		name, typ, id, want string
+	}{
+		{"own id", TypeProject, "prj-001", "prj-001"},
+		{"global id", TypeProject, GlobalID(TypeProject, "prj-001"), "prj-001"},
+		{"forum global id", TypeForum, GlobalID(TypeForum, "fks-2015-wale"), "fks-2015-wale"},
+		{"another type's global id", TypeProject, GlobalID(TypeForum, "fks-2015-wale"), GlobalID(TypeForum, "fks-2015-wale")},
+		{"empty", TypeActivity, "", ""},
+		{"base64 without a type", TypeActivity, "YWJj", "YWJj"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			if got := LocalID(tc.typ, tc.id); got != tc.want {
+				t.Errorf("LocalID(%q, %q) = %q, want %q", tc.typ, tc.id, got, tc.want)
+			}
+		})
+	}
+}

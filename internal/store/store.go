@@ -18,6 +18,13 @@ const (
 	MaxRadiusMeters = 50_000.0 // Near.RadiusMeters above this is EINVALID
 	MaxNearest      = 100      // NearestProjects limit above this is EINVALID
 	DefaultNearest  = 10
+
+	// NeighbourToleranceMeters is how close (geodesic, on the WGS 84
+	// ellipsoid) two kelurahan polygons must come to count as neighbours.
+	// The source polygons were simplified one by one, so a shared border
+	// is an overlap or a gap of up to 13 m in the embedded data; the next
+	// pair that does not share one is 76 m apart.
+	NeighbourToleranceMeters = 25.0
 )
 
 // Store reads the program's data. Every method returns *domain.Error values
@@ -74,6 +81,21 @@ type Store interface {
 	Activities(ctx context.Context, f domain.ActivityFilter, p domain.Page) (domain.ActivityPage, error)
 	// Activity returns one activity, or ENOTFOUND.
 	Activity(ctx context.Context, id string) (domain.Activity, error)
+
+	// KelurahanNeighbours returns, for each code asked (in that order), the
+	// codes of the other kelurahan whose polygons come within
+	// NeighbourToleranceMeters of its polygon (touching at a corner
+	// included), ordered by code; an unknown code has none. The relation is
+	// symmetric.
+	KelurahanNeighbours(ctx context.Context, codes []string) ([][]string, error)
+	// CoverageGaps returns the conflict-prone kelurahan that no ACTIVE
+	// forum serves, ordered by code, each with the ACTIVE forum whose
+	// secretariat is nearest to its centroid.
+	CoverageGaps(ctx context.Context) ([]domain.CoverageGap, error)
+	// KelurahanSummaries returns one summary for every kelurahan, ordered
+	// by code, counting the projects that match f (zero where none do);
+	// the activity and forum fields ignore f. EINVALID for a bad filter.
+	KelurahanSummaries(ctx context.Context, f domain.ProjectFilter) ([]domain.KelurahanSummary, error)
 
 	// Ping reports whether the store can answer (the database is reachable).
 	Ping(ctx context.Context) error

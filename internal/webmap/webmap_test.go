@@ -166,6 +166,8 @@ var docHosts = map[string]string{
 	"yarnpkg.com":      "graphql-js duplicate-module error text",
 	"maplibre.org":     "MapLibre attribution and logo link",
 	"maplibre.invalid": "base for MapLibre's URL sanitiser (reserved TLD)",
+	// terra-draw's marker mode's default icon; the map uses no marker mode.
+	"raw.githubusercontent.com": "terra-draw's default marker icon (TerraDrawMarkerMode, unused)",
 }
 
 var absURLRE = regexp.MustCompile(`https?://([a-zA-Z0-9.-]+)`)

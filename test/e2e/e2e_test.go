@@ -122,7 +122,7 @@ func newBrowser(t *testing.T, allowedHost string) *browser {
 		t.Fatalf("start chromium: %v", err)
 	}
 	var cancelTimeout context.CancelFunc
-	b.ctx, cancelTimeout = context.WithTimeout(ctx, 3*time.Minute)
+	b.ctx, cancelTimeout = context.WithTimeout(ctx, 8*time.Minute)
 	t.Cleanup(cancelTimeout)
 	return b
 }

@@ -170,3 +170,24 @@ func (c *CountingStore) Ping(ctx context.Context) error {
 	}
 	return c.Store.Ping(ctx)
 }
+
+func (c *CountingStore) KelurahanNeighbours(ctx context.Context, codes []string) ([][]string, error) {
+	if err := c.count("KelurahanNeighbours"); err != nil {
+		return nil, err
+	}
+	return c.Store.KelurahanNeighbours(ctx, codes)
+}
+
+func (c *CountingStore) CoverageGaps(ctx context.Context) ([]domain.CoverageGap, error) {
+	if err := c.count("CoverageGaps"); err != nil {
+		return nil, err
+	}
+	return c.Store.CoverageGaps(ctx)
+}
+
+func (c *CountingStore) KelurahanSummaries(ctx context.Context, f domain.ProjectFilter) ([]domain.KelurahanSummary, error) {
+	if err := c.count("KelurahanSummaries"); err != nil {
+		return nil, err
+	}
+	return c.Store.KelurahanSummaries(ctx, f)
+}

@@ -47,6 +47,7 @@ func Run(t *testing.T, newStore func(t *testing.T) store.Store) {
 		{"NearestProjects", testNearestProjects},
 		{"Activities", testActivities},
 		{"ProjectStats", testProjectStats},
+		{"Analytics", testAnalytics},
 		{"Node", testNode},
 		{"Geometry", testGeometry},
 		{"Layers", testLayers},

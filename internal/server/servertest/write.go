@@ -27,6 +27,7 @@ func RunWrites(t *testing.T, newStore func(t *testing.T) store.ReadWriter) {
 		{"Validation", testWriteValidation},
 		{"Conflicts", testWriteConflicts},
 		{"Roles", testRoles},
+		{"Me", testMe},
 		{"RequireTokenForReads", testRequireTokenForReads},
 		{"AuditLog", testAuditLog},
 		{"ConcurrentWriters", testConcurrentWriters},

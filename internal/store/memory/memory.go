@@ -61,6 +61,10 @@ type data struct {
 	kelIndex rtree.RTreeG[int32]
 	// cityBound is the union of the kelurahan bounds.
 	cityBound orb.Bound
+	// neighbours holds, per index into kelurahans, the indexes of its
+	// neighbours in ascending order; computed once at load (kelurahan never
+	// change) and shared by every later snapshot.
+	neighbours [][]int32
 	// servedByActive holds the codes of kelurahan served by an ACTIVE forum.
 	servedByActive map[string]bool
 
@@ -157,6 +161,7 @@ func newData(kecamatans []domain.Kecamatan, kelurahans []domain.Kelurahan, forum
 			d.cityBound = d.cityBound.Union(b)
 		}
 	}
+	d.neighbours = neighbours(d.kelurahans, &d.kelIndex)
 	for i, p := range d.projects {
 		if p.Geometry == nil {
 			continue

@@ -32,6 +32,10 @@ func Seed(ctx context.Context, db *sql.DB, ds *dataset.Dataset) error {
 			return fmt.Errorf("postgis: seed %s: %w", step.table, err)
 		}
 	}
+	// The neighbour relation follows the kelurahan just loaded (migration 00006).
+	if _, err := tx.ExecContext(ctx, `REFRESH MATERIALIZED VIEW kelurahan_neighbour`); err != nil {
+		return fmt.Errorf("postgis: seed: kelurahan neighbours: %w", err)
+	}
 	if err := tx.Commit(); err != nil {
 		return fmt.Errorf("postgis: seed: %w", err)
 	}

@@ -49,6 +49,7 @@ func RunConformanceTests(t *testing.T, newStore func(t *testing.T) store.Store) 
 		{"NearestProjects", testNearestProjects},
 		{"ProjectStats", testProjectStats},
 		{"Activities", testActivities},
+		{"Analytics", testAnalytics},
 		{"Isolation", testIsolation},
 		{"Ping", testPing},
 	}

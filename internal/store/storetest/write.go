@@ -59,6 +59,7 @@ func RunWriteConformanceTests(t *testing.T, newStore func(t *testing.T) store.Re
 		{"Authorization", testAuthorization},
 		{"Tokens", testTokens},
 		{"ReadsSeeWrites", testReadsSeeWrites},
+		{"AnalyticsFollowWrites", testAnalyticsWrites},
 		{"ConcurrentWriters", testConcurrentWriters},
 	}
 	for _, g := range groups {

@@ -1,13 +1,21 @@
-// The /map page: kelurahan coloured by kecamatan and the program's physical
-// projects, from serasi's own vector tiles, with filters, a legend, a
-// kelurahan search and detail popups fetched from GraphQL.
+// The /map page, Dinas Sosial's workbench: kelurahan coloured by kecamatan
+// or by a planner's measure (choropleth), the program's projects, forums
+// and activities from serasi's own vector tiles, charts that follow the
+// filters, a kelurahan search and detail popups; signed in as an editor,
+// records are drawn and edited on the map (edit.js).
 //
 // Everything comes from the serving host: no base map, no glyph or sprite
-// server (labels are HTML), so the page works on an offline intranet.
+// server (the label glyphs are built in), so the page works on an offline
+// intranet.
 import maplibregl from 'maplibre-gl/dist/maplibre-gl-csp.js';
 import 'maplibre-gl/dist/maplibre-gl.css';
 import './map.css';
 import { graphql } from '../graphql.js';
+import { STATS, updateCharts } from './charts.js';
+import { MODES, classify, fillExpression, renderLegend } from './choropleth.js';
+import { AREA_KINDS, Editor, LINE_KINDS } from './edit.js';
+import { initSession, session } from './session.js';
+import { $, day, el, number, rupiah } from './util.js';
 
 const cfg = document.body.dataset;
 maplibregl.setWorkerUrl(cfg.worker);
@@ -32,21 +40,38 @@ const KIND_COLOURS = {
 };
 const SPARE_COLOURS = ['#444444', '#8c510a', '#01665e', '#762a83'];
 
-// How each kind is drawn, for the legend: roads and drainage are lines,
-// sports fields areas, the rest points.
-const LINE_KINDS = new Set(['VILLAGE_ROAD', 'DRAINAGE_REHABILITATION']);
-const AREA_KINDS = new Set(['SPORTS_FIELD']);
-
 const PROJECT_LAYERS = ['projects-fill', 'projects-line', 'projects-circle'];
+const RECORD_LAYERS = [...PROJECT_LAYERS, 'forums-circle', 'activities-circle'];
 
 const BOOTSTRAP = `query MapBootstrap {
   kecamatans { code name }
-  kelurahans { code name centroid }
+  kelurahans { code name centroid conflictProne }
   enumLabels {
     projectKinds { value labelId }
     projectStatuses { value labelId }
+    forumStatuses { value labelId }
+    activityKinds { value labelId }
   }
   projectStats(groupBy: [YEAR]) { year count }
+}`;
+
+const FORUMS = `query MapForums { forums { forumId name status } }`;
+
+const ANALYTICS = `query MapAnalytics($filter: ProjectFilter) {
+  kelurahanSummary(filter: $filter) {
+    kelurahan { code } projectCount budgetRupiah budgetPerSqKm activeForumCount activityCount lastActivityDate
+  }
+  coverageGaps {
+    kelurahan { code name bbox } nearestForum { forumId name } distanceMeters neighbourServed servedNeighbours { name }
+  }
+}`;
+
+const FORUM = `query MapForum($id: String!) {
+  forum(id: $id) { forumId name statusLabelId yearFormed memberCount description kelurahan { name } }
+}`;
+
+const ACTIVITY = `query MapActivity($id: String!) {
+  activity(id: $id) { activityId title kindLabelId date participants description forum { name } kelurahan { name } }
 }`;
 
 const PROJECT = `query MapProject($id: String!) {
@@ -64,6 +89,7 @@ const KELURAHAN = `query MapKelurahan($code: String!) {
     kecamatan { name }
     forums { name statusLabelId }
     projects(first: 1) { totalCount }
+    neighbours { name }
   }
 }`;
 
@@ -75,28 +101,20 @@ const COUNT = `query MapCount($filter: ProjectFilter) {
   projects(filter: $filter, first: 1) { totalCount }
 }`;
 
-const $ = (id) => document.getElementById(id);
-const gql = (query, variables) => graphql(cfg.graphql, query, variables);
-
-// el builds a DOM element; text goes in as text, never as HTML, because
-// titles and descriptions are data.
-function el(tag, attrs = {}, ...children) {
-  const e = document.createElement(tag);
-  for (const [k, v] of Object.entries(attrs)) {
-    if (k === 'class') e.className = v;
-    else if (k === 'style') e.style.cssText = v;
-    else e.setAttribute(k, v);
+// Reads go with the token when signed in (a server may require one for
+// reads); writes always do.
+// A token revoked while the page is open ends the session; a read is then
+// asked again without it.
+async function gql(query, variables, opts) {
+  const o = opts ?? { token: session.token };
+  try {
+    return await graphql(cfg.graphql, query, variables, o);
+  } catch (err) {
+    if (err.code !== 'UNAUTHENTICATED' || !o.token || opts) throw err;
+    session.expire?.();
+    return graphql(cfg.graphql, query, variables, {});
   }
-  for (const c of children.flat(Infinity)) {
-    if (c != null) e.append(c instanceof Node ? c : String(c));
-  }
-  return e;
 }
-
-const rupiah = new Intl.NumberFormat('id-ID', { style: 'currency', currency: 'IDR', maximumFractionDigits: 0 });
-const number = new Intl.NumberFormat('id-ID');
-const dateFmt = new Intl.DateTimeFormat('id-ID', { day: 'numeric', month: 'long', year: 'numeric', timeZone: 'UTC' });
-const day = (d) => (d ? dateFmt.format(new Date(d + 'T00:00:00Z')) : '—');
 
 function showError(msg) {
   const e = $('error');
@@ -121,12 +139,17 @@ const vectorSource = (tj) => ({
   attribution: tj.attribution,
 });
 
-const state = { yearFrom: null, yearTo: null, kinds: [], statuses: [], selected: null };
+const state = {
+  yearFrom: null, yearTo: null, kinds: [], statuses: [], selected: null,
+  mode: 'count', editing: null, // { type, id } of the record in the editor
+  tileVersion: 0, summaries: [], gaps: [], forums: [], kelurahans: [], kindLabels: {},
+};
 
 function projectFilter(geometryTypes) {
   return [
     'all',
     ['in', ['geometry-type'], ['literal', geometryTypes]],
+    ['!=', ['get', 'id'], state.editing?.type === 'project' ? state.editing.id : ''],
     ['>=', ['get', 'year'], state.yearFrom],
     ['<=', ['get', 'year'], state.yearTo],
     ['in', ['get', 'kind'], ['literal', state.kinds]],
@@ -141,12 +164,18 @@ const GEOMETRY = {
 };
 
 async function main() {
-  const [boot, kelTJ, kecTJ, prjTJ] = await Promise.all([
-    gql(BOOTSTRAP),
+  const [boot, kelTJ, kecTJ, prjTJ, forTJ, actTJ] = await Promise.all([
+    gql(BOOTSTRAP, {}, {}),
     tileJSON('kelurahan'),
     tileJSON('kecamatan'),
     tileJSON('projects'),
+    tileJSON('forums'),
+    tileJSON('activities'),
   ]);
+  state.kelurahans = boot.kelurahans;
+  state.labels = boot.enumLabels;
+  state.kindLabels = Object.fromEntries(boot.enumLabels.projectKinds.map((k) => [k.value, k.labelId]));
+  state.tiles = { projects: prjTJ, forums: forTJ, activities: actTJ };
   const kinds = boot.enumLabels.projectKinds;
   const statuses = boot.enumLabels.projectStatuses;
   const years = boot.projectStats.map((r) => r.year).filter((y) => y != null).sort((a, b) => a - b);
@@ -163,7 +192,7 @@ async function main() {
   const kecColour = Object.fromEntries(
     boot.kecamatans.map((k, i) => [k.code, KECAMATAN_COLOURS[i % KECAMATAN_COLOURS.length]]),
   );
-  const kecColourExpr = boot.kecamatans.length
+  state.kecColourExpr = boot.kecamatans.length
     ? ['match', ['get', 'kecamatanCode'], ...Object.entries(kecColour).flat(), '#dddddd']
     : '#dddddd';
 
@@ -176,16 +205,29 @@ async function main() {
     attributionControl: { compact: true },
     style: {
       version: 8,
+      // Glyphs rendered from DejaVu Sans Bold by cmd/glyphs and built in.
+      glyphs: location.origin + cfg.glyphs, // absolute, braces kept (URL() would escape them)
       sources: {
+        'kelurahan-names': {
+          type: 'geojson',
+          data: {
+            type: 'FeatureCollection',
+            features: boot.kelurahans.filter((k) => k.centroid).map((k) => ({
+              type: 'Feature', geometry: k.centroid, properties: { kode: k.code, nama: k.name },
+            })),
+          },
+        },
         kelurahan: vectorSource(kelTJ),
         kecamatan: vectorSource(kecTJ),
         projects: vectorSource(prjTJ),
+        forums: vectorSource(forTJ),
+        activities: vectorSource(actTJ),
       },
       layers: [
         { id: 'sea', type: 'background', paint: { 'background-color': '#b9d7ea' } },
         {
           id: 'kelurahan-fill', type: 'fill', source: 'kelurahan', 'source-layer': 'kelurahan',
-          paint: { 'fill-color': kecColourExpr, 'fill-opacity': 0.85 },
+          paint: { 'fill-color': '#eeeeee', 'fill-opacity': 0.85 },
         },
         {
           id: 'kelurahan-line', type: 'line', source: 'kelurahan', 'source-layer': 'kelurahan',
@@ -227,6 +269,37 @@ async function main() {
             'circle-stroke-width': 1.5,
           },
         },
+        {
+          // MapLibre's collision detection drops a label that would
+          // overlap one already placed.
+          id: 'kelurahan-labels', type: 'symbol', source: 'kelurahan-names', minzoom: 12,
+          layout: {
+            'text-field': ['get', 'nama'], 'text-font': ['DejaVuSans-Bold'],
+            'text-size': ['interpolate', ['linear'], ['zoom'], 12, 12, 16, 15],
+            'text-max-width': 8, 'text-padding': 3,
+          },
+          // A halo wider than about 2 glyph pixels (at 24 px) would reach the
+          // edge of each glyph's 3 px SDF border and show as a box.
+          paint: { 'text-color': '#1d2630', 'text-halo-color': '#ffffff', 'text-halo-width': 1.1, 'text-halo-blur': 0.3 },
+        },
+        {
+          id: 'activities-circle', type: 'circle', source: 'activities', 'source-layer': 'activities',
+          layout: { visibility: 'none' },
+          filter: ['!=', ['get', 'id'], ''],
+          paint: {
+            'circle-color': '#ffffff', 'circle-radius': ['interpolate', ['linear'], ['zoom'], 11, 3.5, 16, 7],
+            'circle-stroke-color': '#37474f', 'circle-stroke-width': 2,
+          },
+        },
+        {
+          id: 'forums-circle', type: 'circle', source: 'forums', 'source-layer': 'forums',
+          filter: ['!=', ['get', 'id'], ''],
+          paint: {
+            'circle-color': ['match', ['get', 'status'], 'ACTIVE', '#111111', '#9e9e9e'],
+            'circle-radius': ['interpolate', ['linear'], ['zoom'], 11, 5, 16, 10],
+            'circle-stroke-color': '#ffeb3b', 'circle-stroke-width': 2.5,
+          },
+        },
       ],
     },
   });
@@ -236,10 +309,28 @@ async function main() {
 
   buildLegend(kinds, kindColour, boot.kecamatans, kecColour, () => applyFilters(map));
   buildFilters(years, statuses, () => applyFilters(map));
-  addKelurahanLabels(map, boot.kelurahans);
-  wireClicks(map);
+  buildModes(map);
+  buildLayerToggles(map);
+  const editor = new Editor(map, {
+    gql,
+    labels: boot.enumLabels,
+    kelurahans: boot.kelurahans,
+    forums: () => state.forums,
+    onEditing: (type, id) => {
+      state.editing = type && id ? { type, id } : null;
+      hideEdited(map);
+    },
+    onSaved: () => afterWrite(map),
+  });
+  state.editor = editor;
+  wireClicks(map, editor);
   wireSearch(map);
+  wireEditTools(editor);
+  await initSession(gql, () => onSession(editor));
+  onSession(editor);
+  loadForums();
   updateCount();
+  refreshAnalytics(map);
 
   // data-ready tells tests (and anyone watching) that every source has
   // loaded and the map has drawn what it has; moving and filtering reset it.
@@ -253,12 +344,155 @@ async function main() {
 
 function applyFilters(map) {
   document.body.dataset.ready = 'false';
+  setProjectFilters(map);
+  map.triggerRepaint();
+  updateCount();
+  refreshAnalytics(map);
+}
+
+function setProjectFilters(map) {
   for (const id of ['projects-fill', 'projects-line', 'projects-line-casing', 'projects-circle']) {
     const key = id === 'projects-line-casing' ? 'projects-line' : id;
     map.setFilter(id, projectFilter(GEOMETRY[key]));
   }
-  map.triggerRepaint();
+}
+
+// hideEdited keeps the record being edited out of the tile layers, so that
+// only its editable copy (terra-draw's) shows where it is moved to.
+function hideEdited(map) {
+  setProjectFilters(map);
+  const id = (type) => (state.editing?.type === type ? state.editing.id : '');
+  map.setFilter('forums-circle', ['!=', ['get', 'id'], id('forum')]);
+  map.setFilter('activities-circle', ['!=', ['get', 'id'], id('activity')]);
+}
+
+const currentFilter = () => ({ yearFrom: state.yearFrom, yearTo: state.yearTo, kinds: state.kinds, statuses: state.statuses });
+
+// afterWrite shows a change at once: vector tiles are cached by the
+// browser for minutes, so the sources get new URLs; then the numbers.
+function afterWrite(map) {
+  state.tileVersion++;
+  for (const name of ['projects', 'forums', 'activities']) {
+    const tiles = state.tiles[name].tiles.map((u) => `${u}${u.includes('?') ? '&' : '?'}v=${state.tileVersion}`);
+    map.getSource(name).setTiles(tiles);
+  }
+  loadForums();
   updateCount();
+  refreshAnalytics(map);
+  refreshYears(map).catch((err) => console.error(err));
+}
+
+async function loadForums() {
+  try {
+    state.forums = (await gql(FORUMS)).forums;
+  } catch (err) {
+    console.error(err);
+  }
+}
+
+function onSession(editor) {
+  const canEdit = session.can('EDITOR');
+  $('edit-tools').hidden = !canEdit;
+  document.body.dataset.role = session.me?.role ?? '';
+  if (!canEdit && editor.current) editor.close();
+  // Open popups may carry edit buttons of the previous session.
+  for (const p of document.querySelectorAll('.maplibregl-popup')) p.remove();
+}
+
+function wireEditTools(editor) {
+  $('new-project').addEventListener('click', () => editor.open('project'));
+  $('new-forum').addEventListener('click', () => editor.open('forum'));
+  $('new-activity').addEventListener('click', () => editor.open('activity'));
+}
+
+function buildModes(map) {
+  const sel = $('mode');
+  for (const [value, m] of Object.entries(MODES)) sel.append(el('option', { value }, m.label));
+  sel.value = state.mode;
+  sel.addEventListener('change', () => {
+    state.mode = sel.value;
+    paintChoropleth(map);
+    drawCharts();
+  });
+}
+
+function buildLayerToggles(map) {
+  const toggle = (box, layer) => box.addEventListener('change', () => {
+    map.setLayoutProperty(layer, 'visibility', box.checked ? 'visible' : 'none');
+  });
+  toggle($('show-forums'), 'forums-circle');
+  toggle($('show-activities'), 'activities-circle');
+}
+
+let analyticsSeq = 0;
+// refreshAnalytics fetches what the choropleth and the charts show for the
+// current filters: one kelurahanSummary request, one for the charts.
+async function refreshAnalytics(map) {
+  const seq = ++analyticsSeq;
+  document.body.dataset.analytics = 'loading';
+  try {
+    const filter = currentFilter();
+    const [a, c] = await Promise.all([gql(ANALYTICS, { filter }), gql(STATS, { filter })]);
+    if (seq !== analyticsSeq) return;
+    state.summaries = a.kelurahanSummary;
+    state.gaps = a.coverageGaps;
+    state.stats = c;
+    paintChoropleth(map);
+    drawCharts();
+    document.body.dataset.analytics = String(seq);
+  } catch (err) {
+    if (seq === analyticsSeq) showError(`Analisis gagal dimuat: ${err.message}`);
+    console.error(err);
+  }
+}
+
+function paintChoropleth(map) {
+  const legend = $('legend-choropleth');
+  $('kecamatan-section').hidden = state.mode !== 'kecamatan';
+  $('gaps').hidden = state.mode !== 'coverage';
+  if (state.mode === 'kecamatan') {
+    map.setPaintProperty('kelurahan-fill', 'fill-color', state.kecColourExpr);
+    legend.replaceChildren();
+  } else {
+    const { colours, legend: rows } = classify(state.mode, state.summaries, state.kelurahans);
+    map.setPaintProperty('kelurahan-fill', 'fill-color', fillExpression(colours));
+    renderLegend(legend, MODES[state.mode].label, rows);
+  }
+  document.body.dataset.mode = state.mode;
+  renderGaps(map);
+}
+
+function drawCharts() {
+  if (!state.stats) return;
+  const metric = state.mode === 'budget' || state.mode === 'density' ? 'budget' : 'count';
+  $('chart-unit').textContent = metric === 'budget' ? '(anggaran, juta Rp)' : '(jumlah proyek)';
+  updateCharts(state.stats, metric, state.kindLabels);
+}
+
+function renderGaps(map) {
+  const list = $('gap-list');
+  list.replaceChildren(...state.gaps.map((g) => {
+    const b = el('button', { type: 'button', class: 'gap', 'data-code': g.kelurahan.code }, g.kelurahan.name);
+    b.addEventListener('click', () => openGap(map, g));
+    return el('li', {}, b, el('small', {}, g.nearestForum ? `${(g.distanceMeters / 1000).toFixed(1).replace('.', ',')} km ke FKS terdekat` : 'tidak ada FKS aktif'));
+  }));
+}
+
+// openGap zooms to a coverage gap and says what is near it.
+function openGap(map, g) {
+  select(map, g.kelurahan.code);
+  const [w, s, e, n] = g.kelurahan.bbox;
+  map.fitBounds([[w, s], [e, n]], { padding: 80, maxZoom: 15, duration: 0 });
+  const k = state.kelurahans.find((x) => x.code === g.kelurahan.code);
+  const body = el('div', { class: 'popup gap', 'data-code': g.kelurahan.code },
+    el('h3', {}, `Kelurahan ${g.kelurahan.name}`),
+    el('p', { class: 'tag gap-tag' }, 'Rawan konflik tanpa FKS aktif'),
+    dl([
+      ['FKS aktif terdekat', g.nearestForum?.name ?? 'tidak ada'],
+      ['Jarak ke sekretariat', g.nearestForum ? `${number.format(Math.round(g.distanceMeters))} m` : null],
+      ['Tetangga terlayani', g.neighbourServed ? g.servedNeighbours.map((x) => x.name).join(', ') : 'tidak ada'],
+    ]));
+  state.openPopup?.(k?.centroid?.coordinates ?? [(w + e) / 2, (s + n) / 2], body);
 }
 
 let countSeq = 0;
@@ -296,15 +530,32 @@ function buildLegend(kinds, kindColour, kecamatans, kecColour, onChange) {
   }
 }
 
+// setYears offers the years that have projects; a range that reached the
+// last year keeps reaching it, so a project saved for a new year shows.
+function setYears(years) {
+  const from = $('year-from');
+  const to = $('year-to');
+  const wasLast = !to.options.length || to.selectedIndex === to.options.length - 1;
+  const wasFirst = !from.options.length || from.selectedIndex === 0;
+  from.replaceChildren(...years.map((y) => el('option', { value: y }, y)));
+  to.replaceChildren(...years.map((y) => el('option', { value: y }, y)));
+  if (wasFirst) state.yearFrom = years[0] ?? state.yearFrom;
+  if (wasLast) state.yearTo = years[years.length - 1] ?? state.yearTo;
+  from.value = String(state.yearFrom);
+  to.value = String(state.yearTo);
+}
+
+async function refreshYears(map) {
+  const d = await gql(`query MapYears { projectStats(groupBy: [YEAR]) { year } }`);
+  const before = [state.yearFrom, state.yearTo];
+  setYears(d.projectStats.map((r) => r.year).filter((y) => y != null));
+  if (before[0] !== state.yearFrom || before[1] !== state.yearTo) applyFilters(map);
+}
+
 function buildFilters(years, statuses, onChange) {
   const from = $('year-from');
   const to = $('year-to');
-  for (const y of years) {
-    from.append(el('option', { value: y }, y));
-    to.append(el('option', { value: y }, y));
-  }
-  from.value = String(state.yearFrom);
-  to.value = String(state.yearTo);
+  setYears(years);
   const onYear = (changed) => {
     state.yearFrom = Number(from.value);
     state.yearTo = Number(to.value);
@@ -331,48 +582,85 @@ function buildFilters(years, statuses, onChange) {
   }
 }
 
-// Kelurahan names are HTML markers because the map has no glyph server to
-// draw text with; they show once the map is close enough to read them.
-function addKelurahanLabels(map, kelurahans) {
-  for (const k of kelurahans) {
-    const c = k.centroid?.coordinates;
-    if (!c) continue;
-    const label = el('div', { class: 'kel-label' }, k.name);
-    new maplibregl.Marker({ element: label }).setLngLat(c).addTo(map);
-  }
-  const toggle = () => map.getContainer().classList.toggle('labels', map.getZoom() >= 12.6);
-  map.on('zoomend', toggle);
-  toggle();
-}
-
 function dl(rows) {
   return el('dl', {}, rows.filter(([, v]) => v != null && v !== '').map(([k, v]) => [el('dt', {}, k), el('dd', {}, v)]));
 }
 
-function wireClicks(map) {
+// actions are the buttons a popup of a record offers its reader: editors
+// may change it, admins also see its history.
+function actions(editor, type, id) {
+  if (!session.can('EDITOR')) return null;
+  const edit = el('button', { type: 'button', class: 'edit-record' }, 'Ubah');
+  edit.addEventListener('click', () => { state.closePopup?.(); editor.open(type, id); });
+  const buttons = [edit];
+  if (session.can('ADMIN')) {
+    const hist = el('button', { type: 'button', class: 'history-record' }, 'Riwayat');
+    hist.addEventListener('click', async () => { state.closePopup?.(); await editor.open(type, id); editor.history(); });
+    buttons.push(hist);
+  }
+  return el('div', { class: 'buttons' }, buttons);
+}
+
+function wireClicks(map, editor) {
   let popup = null;
   const open = (lngLat, body) => {
     popup?.remove();
     popup = new maplibregl.Popup({ maxWidth: '340px' }).setLngLat(lngLat).setDOMContent(body).addTo(map);
     return popup;
   };
+  state.openPopup = open;
+  state.closePopup = () => popup?.remove();
   // The popup picks its side (above or below the point) by its size, so it
   // is placed again once the details replace "Memuat…".
   const fill = (p, body, ...children) => {
     body.replaceChildren(...children);
     if (p.isOpen()) p.setDOMContent(body);
   };
+  const show = async (lngLat, cls, id, load) => {
+    const body = el('div', { class: `popup ${cls}`, 'data-id': id }, el('p', { class: 'loading' }, 'Memuat…'));
+    const p0 = open(lngLat, body);
+    try {
+      fill(p0, body, ...(await load()));
+    } catch (err) {
+      fill(p0, body, el('p', { class: 'error' }, `Gagal memuat: ${err.message}`));
+    }
+  };
   map.on('click', async (e) => {
+    if (editor.current) return; // drawing or editing: clicks belong to terra-draw
     const pad = 6;
     const box = [[e.point.x - pad, e.point.y - pad], [e.point.x + pad, e.point.y + pad]];
-    const prj = map.queryRenderedFeatures(box, { layers: PROJECT_LAYERS })[0];
-    if (prj) {
-      const body = el('div', { class: 'popup project', 'data-id': prj.properties.id }, el('p', { class: 'loading' }, 'Memuat…'));
-      const p0 = open(e.lngLat, body);
-      try {
-        const { project: p } = await gql(PROJECT, { id: String(prj.properties.id) });
-        if (!p) throw new Error(`proyek ${prj.properties.id} tidak ditemukan`);
-        fill(p0, body,
+    const layers = RECORD_LAYERS.filter((l) => map.getLayoutProperty(l, 'visibility') !== 'none');
+    const hit = map.queryRenderedFeatures(box, { layers })[0];
+    if (hit?.layer.id === 'forums-circle') {
+      const id = String(hit.properties.id);
+      show(e.lngLat, 'forum', id, async () => {
+        const { forum: f } = await gql(FORUM, { id });
+        if (!f) throw new Error(`forum ${id} tidak ditemukan`);
+        return [el('h3', {}, f.name), el('p', { class: 'tag' }, `FKS · ${f.statusLabelId}`),
+          dl([['Kode', f.forumId], ['Dibentuk', f.yearFormed], ['Anggota', `${number.format(f.memberCount)} orang`],
+            ['Melayani', f.kelurahan.map((k) => k.name).join(', ')]]),
+          el('p', { class: 'desc' }, f.description), actions(editor, 'forum', f.forumId)];
+      });
+      return;
+    }
+    if (hit?.layer.id === 'activities-circle') {
+      const id = String(hit.properties.id);
+      show(e.lngLat, 'activity', id, async () => {
+        const { activity: a } = await gql(ACTIVITY, { id });
+        if (!a) throw new Error(`kegiatan ${id} tidak ditemukan`);
+        return [el('h3', {}, a.title), el('p', { class: 'tag' }, a.kindLabelId),
+          dl([['Kode', a.activityId], ['Tanggal', day(a.date)], ['Peserta', `${number.format(a.participants)} orang`],
+            ['FKS', a.forum.name], ['Kelurahan', a.kelurahan.name]]),
+          el('p', { class: 'desc' }, a.description), actions(editor, 'activity', a.activityId)];
+      });
+      return;
+    }
+    if (hit) {
+      const id = String(hit.properties.id);
+      show(e.lngLat, 'project', id, async () => {
+        const { project: p } = await gql(PROJECT, { id });
+        if (!p) throw new Error(`proyek ${id} tidak ditemukan`);
+        return [
           el('h3', {}, p.title),
           el('p', { class: 'tag' }, p.kindLabelId, ' · ', p.statusLabelId),
           dl([
@@ -386,10 +674,9 @@ function wireClicks(map) {
             ['Selesai', day(p.finishDate)],
           ]),
           el('p', { class: 'desc' }, p.description),
-        );
-      } catch (err) {
-        fill(p0, body, el('p', { class: 'error' }, `Gagal memuat: ${err.message}`));
-      }
+          actions(editor, 'project', p.projectId),
+        ];
+      });
       return;
     }
     const kel = map.queryRenderedFeatures(e.point, { layers: ['kelurahan-fill'] })[0];
@@ -402,23 +689,30 @@ function wireClicks(map) {
     try {
       const { kelurahan: k } = await gql(KELURAHAN, { code });
       if (!k) throw new Error(`kelurahan ${code} tidak ditemukan`);
+      const sum = state.summaries.find((s) => s.kelurahan.code === code);
+      const gap = state.gaps.find((g) => g.kelurahan.code === code);
       fill(p0, body,
         el('h3', {}, `Kelurahan ${k.name}`),
         el('p', { class: 'tag' }, `Kecamatan ${k.kecamatan.name}`),
+        gap ? el('p', { class: 'tag gap-tag' }, 'Rawan konflik tanpa FKS aktif') : null,
         dl([
           ['Kode', k.code],
           ['Luas', `${number.format(Math.round(k.areaSqM / 10000))} ha`],
           ['Rawan konflik', k.conflictProne ? 'Ya' : 'Tidak'],
           ['Proyek fisik', number.format(k.projects.totalCount)],
+          ['Anggaran (saringan)', sum ? rupiah.format(sum.budgetRupiah) : null],
+          ['Kegiatan terakhir', sum?.lastActivityDate ? day(sum.lastActivityDate) : 'belum ada'],
           ['FKS', k.forums.length ? k.forums.map((f) => `${f.name} (${f.statusLabelId})`).join('; ') : 'Belum ada'],
+          ['FKS aktif terdekat', gap?.nearestForum ? `${gap.nearestForum.name}, ${number.format(Math.round(gap.distanceMeters))} m` : null],
+          ['Berbatasan dengan', k.neighbours.map((n) => n.name).join(', ')],
         ]),
       );
     } catch (err) {
       fill(p0, body, el('p', { class: 'error' }, `Gagal memuat: ${err.message}`));
     }
   });
-  for (const id of [...PROJECT_LAYERS, 'kelurahan-fill']) {
-    map.on('mouseenter', id, () => { map.getCanvas().style.cursor = 'pointer'; });
+  for (const id of [...RECORD_LAYERS, 'kelurahan-fill']) {
+    map.on('mouseenter', id, () => { if (!editor.current) map.getCanvas().style.cursor = 'pointer'; });
     map.on('mouseleave', id, () => { map.getCanvas().style.cursor = ''; });
   }
 }
