@@ -1,6 +1,7 @@
 package servertest
 
 import (
+	"fmt"
 	"slices"
 	"testing"
 
@@ -33,8 +34,9 @@ func testPagination(t *testing.T, h *harness) {
 			if c.PageInfo.HasPreviousPage != (page > 0) {
 				t.Errorf("page %d: hasPreviousPage %v", page, c.PageInfo.HasPreviousPage)
 			}
-			if len(c.Edges) == 0 || *c.PageInfo.StartCursor != c.Edges[0].Cursor || *c.PageInfo.EndCursor != c.Edges[len(c.Edges)-1].Cursor {
-				t.Fatalf("page %d: pageInfo %+v does not match edges %v", page, c.PageInfo, c.Edges)
+			if len(c.Edges) == 0 || deref(c.PageInfo.StartCursor) != c.Edges[0].Cursor || deref(c.PageInfo.EndCursor) != c.Edges[len(c.Edges)-1].Cursor {
+				t.Fatalf("page %d: pageInfo {start %s end %s} does not match edges %v", page,
+					cursorString(c.PageInfo.StartCursor), cursorString(c.PageInfo.EndCursor), c.Edges)
 			}
 			ids = append(ids, projectIDs(c)...)
 			if !c.PageInfo.HasNextPage {
@@ -71,6 +73,9 @@ func testPagination(t *testing.T, h *harness) {
 	t.Run("after the last", func(t *testing.T) {
 		var out struct{ Projects projectConnJSON }
 		h.query(t, q, map[string]any{"first": 500}, &out)
+		if out.Projects.PageInfo.EndCursor == nil {
+			t.Fatalf("first 500 over %d projects has no endCursor", all.TotalCount)
+		}
 		last := *out.Projects.PageInfo.EndCursor
 		h.query(t, q, map[string]any{"first": 5, "after": last}, &out)
 		if len(out.Projects.Edges) != 0 || out.Projects.PageInfo.HasNextPage || !out.Projects.PageInfo.HasPreviousPage {
@@ -103,6 +108,9 @@ func testPagination(t *testing.T, h *harness) {
 			if !out.Activities.PageInfo.HasNextPage {
 				break
 			}
+			if out.Activities.PageInfo.EndCursor == nil {
+				t.Fatalf("hasNextPage without an endCursor after %d activities", len(ids))
+			}
 			after = *out.Activities.PageInfo.EndCursor
 		}
 		if !slices.Equal(ids, codesOf(want.Items, func(a domain.Activity) string { return a.ID })) {
@@ -134,4 +142,20 @@ func testPagination(t *testing.T, h *harness) {
 		h.queryError(t, `{ forums { activities(first: -1) { totalCount } } }`, nil, "BAD_USER_INPUT")
 		h.queryError(t, `{ activities(after: "zzz") { totalCount } }`, nil, "BAD_USER_INPUT")
 	})
+}
+
+// deref is what a cursor field holds, "" for null: a helper compares and
+// fails, it never dereferences nil and panics the package's run away.
+func deref(s *string) string {
+	if s == nil {
+		return ""
+	}
+	return *s
+}
+
+func cursorString(s *string) string {
+	if s == nil {
+		return "null"
+	}
+	return fmt.Sprintf("%q", *s)
 }

@@ -119,6 +119,11 @@ func testProjects(t *testing.T, h *harness) {
 		if len(out.Projects.Edges) < 2 {
 			t.Fatalf("%d projects within 50 km of Wale", len(out.Projects.Edges))
 		}
+		for i, e := range out.Projects.Edges {
+			if e.DistanceMeters == nil {
+				t.Fatalf("edge %d has no distanceMeters", i)
+			}
+		}
 		for i := 1; i < len(out.Projects.Edges); i++ {
 			if *out.Projects.Edges[i].DistanceMeters < *out.Projects.Edges[i-1].DistanceMeters {
 				t.Fatalf("edge %d is nearer than edge %d", i, i-1)
