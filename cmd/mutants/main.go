@@ -148,7 +148,7 @@ func run(only string, keep bool, timeout time.Duration, baseline, list bool) err
 	type result struct {
 		m       mutant
 		verdict string
-		by      string
+		by, all string
 		took    time.Duration
 	}
 	var results []result
@@ -174,7 +174,7 @@ func run(only string, keep bool, timeout time.Duration, baseline, list bool) err
 		case !bytes.Contains(out, []byte("--- FAIL")):
 			r.verdict, r.by = "BROKEN", firstLine(out) // did not build, or a timeout: not a verdict
 		default:
-			r.verdict, r.by = "caught", failingTest(out)
+			r.verdict, r.by, r.all = "caught", failingTest(out), failedSuites(out)
 		}
 		if err := os.WriteFile(path, orig, 0o644); err != nil {
 			return err
@@ -183,10 +183,10 @@ func run(only string, keep bool, timeout time.Duration, baseline, list bool) err
 		results = append(results, r)
 	}
 
-	fmt.Printf("\n| mutant | file | result | first failing test |\n|---|---|---|---|\n")
+	fmt.Printf("\n| mutant | file | result | first failing test | suites that failed |\n|---|---|---|---|---|\n")
 	failed := 0
 	for _, r := range results {
-		fmt.Printf("| %s | `%s` | %s | %s |\n", r.m.Name, r.m.File, r.verdict, r.by)
+		fmt.Printf("| %s | `%s` | %s | %s | %s |\n", r.m.Name, r.m.File, r.verdict, r.by, r.all)
 		if r.verdict != "caught" {
 			failed++
 		}
@@ -329,15 +329,46 @@ func gitOutput(dir string, args ...string) (string, error) {
 	return strings.TrimSuffix(string(out), "\n"), nil
 }
 
-var failLine = regexp.MustCompile(`--- FAIL: (\S+)`)
-
-// failingTest names the most specific of the first failing tests.
-func failingTest(out []byte) string {
-	best := ""
-	for i, m := range failLine.FindAllSubmatch(out, 6) {
-		if i == 0 || len(m[1]) > len(best) {
-			best = string(m[1])
+// failedSuites lists, per package, the top-level tests that failed:
+// "internal/store/memory: TestConformance; internal/store/postgis: ...".
+// It shows whether the embedded store's run alone caught a mutant.
+func failedSuites(out []byte) string {
+	var parts, tests []string
+	for _, line := range strings.Split(string(out), "\n") {
+		if m := topFail.FindStringSubmatch(line); m != nil && !slices.Contains(tests, m[1]) {
+			tests = append(tests, m[1])
 		}
+		if m := failPkg.FindStringSubmatch(line); m != nil {
+			if len(tests) > 0 {
+				parts = append(parts, strings.TrimPrefix(m[1], "github.com/serasi/serasi/")+": "+strings.Join(tests, ", "))
+			}
+			tests = nil
+		}
+	}
+	return strings.Join(parts, "; ")
+}
+
+var (
+	topFail  = regexp.MustCompile(`^--- FAIL: ([^/\s]+) `)
+	failLine = regexp.MustCompile(`--- FAIL: (\S+)`)
+	failPkg  = regexp.MustCompile(`(?m)^FAIL\t(\S+)`)
+)
+
+// failingTest names the most specific of the first failing tests, with its
+// package (go test prints a package's FAIL line after its tests' output).
+func failingTest(out []byte) string {
+	best, end := "", 0
+	for i, m := range failLine.FindAllSubmatchIndex(out, 6) {
+		name := string(out[m[2]:m[3]])
+		if i == 0 {
+			end = m[1]
+		}
+		if i == 0 || len(name) > len(best) && !bytes.Contains(out[end:m[0]], []byte("\nFAIL")) {
+			best = name
+		}
+	}
+	if m := failPkg.FindSubmatch(out[end:]); m != nil {
+		return strings.TrimPrefix(string(m[1]), "github.com/serasi/serasi/") + " " + best
 	}
 	return best
 }
