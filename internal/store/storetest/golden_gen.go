@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"math"
 	"slices"
+	"strings"
 
 	"github.com/lib/pq"
 	"github.com/paulmach/orb"
@@ -72,24 +73,16 @@ func (gen *goldenGen) load() error {
 		}
 	}
 	for _, k := range gen.ds.Kelurahans {
-		if err := gen.exec(`INSERT INTO golden_kel VALUES ($1, ST_GeomFromWKB($2, 4326))`, k.Code, wkbOf(k.Geometry)); err != nil {
+		if err := gen.exec(`INSERT INTO golden_kel VALUES ($1, ST_GeomFromWKB($2, 4326))`, k.Code, wkb.Value(k.Geometry)); err != nil {
 			return err
 		}
 	}
 	for _, p := range gen.ds.Projects {
-		if err := gen.exec(`INSERT INTO golden_prj VALUES ($1, ST_GeomFromWKB($2, 4326))`, p.ID, wkbOf(p.Geometry)); err != nil {
+		if err := gen.exec(`INSERT INTO golden_prj VALUES ($1, ST_GeomFromWKB($2, 4326))`, p.ID, wkb.Value(p.Geometry)); err != nil {
 			return err
 		}
 	}
 	return gen.exec(`CREATE INDEX ON golden_kel USING gist (geom)`)
-}
-
-func wkbOf(g orb.Geometry) []byte {
-	b, err := wkb.Marshal(g)
-	if err != nil {
-		panic(fmt.Sprintf("storetest: wkb of a loaded geometry: %v", err)) // the data set was validated
-	}
-	return b
 }
 
 // covers returns, for each point, the codes of the kelurahan covering it.
@@ -335,10 +328,11 @@ func box(c orb.Point, d float64) orb.Bound {
 func (gen *goldenGen) shapes() ([]GoldenShape, error) {
 	ds := gen.ds
 	var shapes []GoldenShape
+	var jsonErr error
 	addGeom := func(name string, g orb.Geometry, isBox bool) {
 		j, err := json.Marshal(geojson.NewGeometry(g))
-		if err != nil {
-			panic(err)
+		if err != nil && jsonErr == nil {
+			jsonErr = fmt.Errorf("%s: %w", name, err)
 		}
 		shapes = append(shapes, GoldenShape{Name: name, Geometry: j, BBox: isBox, geom: g})
 	}
@@ -422,6 +416,9 @@ func (gen *goldenGen) shapes() ([]GoldenShape, error) {
 			addBox("candidate cut of "+p.ID, orb.Bound{Min: ls[0], Max: ls[0]}.Pad(math.Min(w, h)/4))
 		}
 	}
+	if jsonErr != nil {
+		return nil, jsonErr
+	}
 	for i := range shapes {
 		if err := gen.answer(&shapes[i]); err != nil {
 			return nil, fmt.Errorf("%s: %w", shapes[i].Name, err)
@@ -432,12 +429,12 @@ func (gen *goldenGen) shapes() ([]GoldenShape, error) {
 	corner, cut := false, false
 	for _, s := range shapes {
 		switch {
-		case len(s.Name) > 17 && s.Name[:17] == "candidate corner ":
+		case strings.HasPrefix(s.Name, "candidate corner "):
 			if !corner && len(s.ProjectsIntersecting) == 0 {
 				s.Name, corner = "box in a corner of a bound, off the geometry", true
 				out = append(out, s)
 			}
-		case len(s.Name) > 14 && s.Name[:14] == "candidate cut ":
+		case strings.HasPrefix(s.Name, "candidate cut "):
 			if !cut && len(s.ProjectsIntersecting) > 0 && len(s.ProjectsCovered) == 0 {
 				s.Name, cut = "box cutting a line", true
 				out = append(out, s)
@@ -453,7 +450,7 @@ func (gen *goldenGen) shapes() ([]GoldenShape, error) {
 }
 
 func (gen *goldenGen) answer(s *GoldenShape) error {
-	g := wkbOf(s.geom)
+	g := wkb.Value(s.geom)
 	list := func(q string) ([]string, error) {
 		rows, err := gen.c.QueryContext(gen.ctx, q, g)
 		if err != nil {
