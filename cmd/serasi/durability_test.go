@@ -79,9 +79,12 @@ func TestDurability(t *testing.T) {
 				acked[id] = title
 				mu.Unlock()
 				if nAcked.Add(1) >= target {
+					// Stop the writers first, then kill: a request
+					// that dies in between must count as in flight,
+					// not as a failure before the kill.
 					killed.Do(func() {
-						_ = srv.cmd.Process.Signal(syscall.SIGKILL)
 						close(stop)
+						_ = srv.cmd.Process.Signal(syscall.SIGKILL)
 					})
 					return
 				}

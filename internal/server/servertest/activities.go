@@ -12,7 +12,7 @@ import (
 
 func testActivities(t *testing.T, h *harness) {
 	all, err := h.store.Activities(h.ctx(), domain.ActivityFilter{}, domain.Page{Limit: 500})
-	if err != nil || all.TotalCount == 0 {
+	if err != nil || len(all.Items) == 0 {
 		t.Fatalf("store activities: %v, %d", err, all.TotalCount)
 	}
 	a0 := all.Items[0]

@@ -21,15 +21,26 @@ func testNode(t *testing.T, h *harness) {
 		t.Run(l.typ, func(t *testing.T) {
 			var out map[string]any
 			h.query(t, l.list, nil, &out)
-			var first obj
+			// Checked assertions all the way: a wrong answer fails the
+			// test, it does not panic the package's run away.
+			var m map[string]any
 			switch v := out[l.key].(type) {
 			case []any:
-				m := v[0].(map[string]any)
-				first = obj{m["id"].(string), m["key"].(string)}
+				if len(v) > 0 {
+					m, _ = v[0].(map[string]any)
+				}
 			case map[string]any:
-				m := v["edges"].([]any)[0].(map[string]any)["node"].(map[string]any)
-				first = obj{m["id"].(string), m["key"].(string)}
+				if edges, _ := v["edges"].([]any); len(edges) > 0 {
+					e, _ := edges[0].(map[string]any)
+					m, _ = e["node"].(map[string]any)
+				}
 			}
+			id, _ := m["id"].(string)
+			key, _ := m["key"].(string)
+			if id == "" || key == "" {
+				t.Fatalf("%s: no first object with an id and a key in %v", l.key, out)
+			}
+			first := obj{id, key}
 			raw, err := base64.StdEncoding.DecodeString(first.ID)
 			if err != nil || string(raw) != l.typ+":"+first.Key {
 				t.Errorf("id %q decodes to %q, want %s:%s", first.ID, raw, l.typ, first.Key)

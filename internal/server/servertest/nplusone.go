@@ -1,6 +1,8 @@
 package servertest
 
 import (
+	"fmt"
+	"slices"
 	"testing"
 )
 
@@ -35,24 +37,43 @@ func testNoNPlusOne(t *testing.T, h *harness) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			h.counter.Reset()
-			var out map[string]any
-			h.query(t, tc.query, nil, &out)
-			got := h.counter.Calls()
 			// Loaders batch within a time window, so on a loaded machine a
 			// slow key can miss its batch and cost one more call; N+1 would
-			// cost one call per list item (dozens here).
-			for m, n := range tc.want {
-				if got[m] < n || got[m] > n+maxLateBatches {
-					t.Errorf("%s called %d times, want %d (at most %d more under load; all calls: %v)",
-						m, got[m], n, maxLateBatches, got)
+			// cost one call per list item (dozens here) on every attempt.
+			// A query over the bound is asked again, up to attempts times,
+			// so that a scheduler hiccup is not reported as N+1.
+			const attempts = 3
+			var problems []string
+			for range attempts {
+				h.counter.Reset()
+				var out map[string]any
+				h.query(t, tc.query, nil, &out)
+				if problems = callProblems(h.counter.Calls(), tc.want); len(problems) == 0 {
+					return
 				}
 			}
-			for m := range got {
-				if _, ok := tc.want[m]; !ok {
-					t.Errorf("unexpected store calls %s: %v", m, got)
-				}
+			for _, p := range problems {
+				t.Errorf("%s (the same in %d attempts)", p, attempts)
 			}
 		})
 	}
+}
+
+// callProblems says how the store calls got differ from want, allowing
+// maxLateBatches extra calls of each method.
+func callProblems(got, want map[string]int) []string {
+	var out []string
+	for m, n := range want {
+		if got[m] < n || got[m] > n+maxLateBatches {
+			out = append(out, fmt.Sprintf("%s called %d times, want %d (at most %d more under load; all calls: %v)",
+				m, got[m], n, maxLateBatches, got))
+		}
+	}
+	for m := range got {
+		if _, ok := want[m]; !ok {
+			out = append(out, fmt.Sprintf("unexpected store calls %s: %v", m, got))
+		}
+	}
+	slices.Sort(out)
+	return out
 }

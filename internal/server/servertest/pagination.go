@@ -1,6 +1,8 @@
 package servertest
 
 import (
+	"encoding/base64"
+	"fmt"
 	"slices"
 	"testing"
 
@@ -33,8 +35,9 @@ func testPagination(t *testing.T, h *harness) {
 			if c.PageInfo.HasPreviousPage != (page > 0) {
 				t.Errorf("page %d: hasPreviousPage %v", page, c.PageInfo.HasPreviousPage)
 			}
-			if len(c.Edges) == 0 || *c.PageInfo.StartCursor != c.Edges[0].Cursor || *c.PageInfo.EndCursor != c.Edges[len(c.Edges)-1].Cursor {
-				t.Fatalf("page %d: pageInfo %+v does not match edges %v", page, c.PageInfo, c.Edges)
+			if len(c.Edges) == 0 || deref(c.PageInfo.StartCursor) != c.Edges[0].Cursor || deref(c.PageInfo.EndCursor) != c.Edges[len(c.Edges)-1].Cursor {
+				t.Fatalf("page %d: pageInfo {start %s end %s} does not match edges %v", page,
+					cursorString(c.PageInfo.StartCursor), cursorString(c.PageInfo.EndCursor), c.Edges)
 			}
 			ids = append(ids, projectIDs(c)...)
 			if !c.PageInfo.HasNextPage {
@@ -71,11 +74,87 @@ func testPagination(t *testing.T, h *harness) {
 	t.Run("after the last", func(t *testing.T) {
 		var out struct{ Projects projectConnJSON }
 		h.query(t, q, map[string]any{"first": 500}, &out)
+		if out.Projects.PageInfo.EndCursor == nil {
+			t.Fatalf("first 500 over %d projects has no endCursor", all.TotalCount)
+		}
 		last := *out.Projects.PageInfo.EndCursor
 		h.query(t, q, map[string]any{"first": 5, "after": last}, &out)
 		if len(out.Projects.Edges) != 0 || out.Projects.PageInfo.HasNextPage || !out.Projects.PageInfo.HasPreviousPage {
 			t.Errorf("after the last edge: %+v", out.Projects)
 		}
+	})
+	// Cursors at the edges: after the first edge the page starts at the
+	// second; after the one before last there is one edge left and no
+	// next page; a cursor past the end (a client keeping one while
+	// projects are deleted) gives an empty page, not an error; a filter
+	// matching nothing gives an empty page with null cursors.
+	t.Run("cursor edges", func(t *testing.T) {
+		var every struct{ Projects projectConnJSON }
+		h.query(t, q, map[string]any{"first": 500}, &every)
+		edges := every.Projects.Edges
+		n := len(edges)
+		if n != all.TotalCount || n < 3 {
+			t.Fatalf("first 500: %d edges of %d", n, all.TotalCount)
+		}
+		ids := projectIDs(every.Projects)
+		page := func(t *testing.T, first int, after string) projectConnJSON {
+			t.Helper()
+			var out struct{ Projects projectConnJSON }
+			h.query(t, q, map[string]any{"first": first, "after": after}, &out)
+			return out.Projects
+		}
+		tests := []struct {
+			name             string
+			first            int
+			after            string
+			want             []string
+			hasNext, hasPrev bool
+		}{
+			{"after the first", 2, edges[0].Cursor, ids[1:3], n > 3, true},
+			{"after the second last", 5, edges[n-2].Cursor, ids[n-1:], false, true},
+			{"after the last", 5, edges[n-1].Cursor, nil, false, true},
+			{"past the end", 5, base64.StdEncoding.EncodeToString([]byte(fmt.Sprintf("cursor:%d", n+10))), nil, false, true},
+		}
+		for _, tc := range tests {
+			t.Run(tc.name, func(t *testing.T) {
+				c := page(t, tc.first, tc.after)
+				if got := projectIDs(c); !slices.Equal(got, tc.want) {
+					t.Errorf("edges %v, want %v", got, tc.want)
+				}
+				if c.TotalCount != n || c.PageInfo.HasNextPage != tc.hasNext || c.PageInfo.HasPreviousPage != tc.hasPrev {
+					t.Errorf("totalCount %d hasNextPage %v hasPreviousPage %v, want %d %v %v",
+						c.TotalCount, c.PageInfo.HasNextPage, c.PageInfo.HasPreviousPage, n, tc.hasNext, tc.hasPrev)
+				}
+				if len(c.Edges) == 0 && (c.PageInfo.StartCursor != nil || c.PageInfo.EndCursor != nil) {
+					t.Errorf("an empty page has cursors %s, %s", cursorString(c.PageInfo.StartCursor), cursorString(c.PageInfo.EndCursor))
+				}
+				if len(c.Edges) > 0 && (deref(c.PageInfo.StartCursor) != c.Edges[0].Cursor || deref(c.PageInfo.EndCursor) != c.Edges[len(c.Edges)-1].Cursor) {
+					t.Errorf("pageInfo cursors %s, %s do not match the edges", cursorString(c.PageInfo.StartCursor), cursorString(c.PageInfo.EndCursor))
+				}
+			})
+		}
+		t.Run("each edge's cursor resumes behind it", func(t *testing.T) {
+			for i, e := range edges {
+				c := page(t, 1, e.Cursor)
+				var want []string
+				if i+1 < n {
+					want = ids[i+1 : i+2]
+				}
+				if got := projectIDs(c); !slices.Equal(got, want) {
+					t.Fatalf("after edge %d: %v, want %v", i, got, want)
+				}
+			}
+		})
+		t.Run("nothing matches", func(t *testing.T) {
+			var out struct{ Projects projectConnJSON }
+			h.query(t, `{ projects(first: 5, filter: {forumId: "nope"}) { `+projectConnFields+` } }`, nil, &out)
+			c := out.Projects
+			if len(c.Edges) != 0 || c.TotalCount != 0 || c.PageInfo.HasNextPage || c.PageInfo.HasPreviousPage ||
+				c.PageInfo.StartCursor != nil || c.PageInfo.EndCursor != nil {
+				t.Errorf("empty connection: %d edges, totalCount %d, pageInfo {%v %v %s %s}", len(c.Edges), c.TotalCount,
+					c.PageInfo.HasNextPage, c.PageInfo.HasPreviousPage, cursorString(c.PageInfo.StartCursor), cursorString(c.PageInfo.EndCursor))
+			}
+		})
 	})
 	t.Run("activities", func(t *testing.T) {
 		const aq = `query($after: String) { activities(first: 7, after: $after) { totalCount pageInfo { hasNextPage endCursor } edges { node { activityId } } } }`
@@ -102,6 +181,9 @@ func testPagination(t *testing.T, h *harness) {
 			}
 			if !out.Activities.PageInfo.HasNextPage {
 				break
+			}
+			if out.Activities.PageInfo.EndCursor == nil {
+				t.Fatalf("hasNextPage without an endCursor after %d activities", len(ids))
 			}
 			after = *out.Activities.PageInfo.EndCursor
 		}
@@ -134,4 +216,20 @@ func testPagination(t *testing.T, h *harness) {
 		h.queryError(t, `{ forums { activities(first: -1) { totalCount } } }`, nil, "BAD_USER_INPUT")
 		h.queryError(t, `{ activities(after: "zzz") { totalCount } }`, nil, "BAD_USER_INPUT")
 	})
+}
+
+// deref is what a cursor field holds, "" for null: a helper compares and
+// fails, it never dereferences nil and panics the package's run away.
+func deref(s *string) string {
+	if s == nil {
+		return ""
+	}
+	return *s
+}
+
+func cursorString(s *string) string {
+	if s == nil {
+		return "null"
+	}
+	return fmt.Sprintf("%q", *s)
 }

@@ -54,6 +54,7 @@ func Run(t *testing.T, newStore func(t *testing.T) store.Store) {
 		{"EnumLabels", testEnumLabels},
 		{"BadInput", testBadInput},
 		{"NoNPlusOne", testNoNPlusOne},
+		{"QuerySafety", testQuerySafety},
 	}
 	for _, g := range groups {
 		t.Run(g.name, func(t *testing.T) {

@@ -111,6 +111,9 @@ func testReadsSeeWrites(t *testing.T, w *writeHarness) {
 			projectIDs(n1.Projects), n1.Projects.TotalCount, n0.Projects.TotalCount, p.ProjectID)
 	}
 	w.query(t, statsQ, nil, &s1)
+	if len(s0.ProjectStats) != 1 || len(s1.ProjectStats) != 1 {
+		t.Fatalf("projectStats totals: %+v → %+v, want one row each", s0.ProjectStats, s1.ProjectStats)
+	}
 	if s1.ProjectStats[0].Count != s0.ProjectStats[0].Count+1 ||
 		s1.ProjectStats[0].BudgetRupiah != s0.ProjectStats[0].BudgetRupiah+777_000_000 {
 		t.Errorf("projectStats %+v → %+v, want one more project and 777000000 more", s0.ProjectStats, s1.ProjectStats)

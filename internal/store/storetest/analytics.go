@@ -90,7 +90,7 @@ func checkCoverageGaps(t *testing.T, want, got []domain.CoverageGap) {
 	}
 }
 
-func expectSummaries(ds *dataset.Dataset, f domain.ProjectFilter) []domain.KelurahanSummary {
+func expectSummaries(t *testing.T, ds *dataset.Dataset, f domain.ProjectFilter) []domain.KelurahanSummary {
 	out := make([]domain.KelurahanSummary, len(ds.Kelurahans))
 	at := map[string]*domain.KelurahanSummary{}
 	for i, k := range ds.Kelurahans {
@@ -109,7 +109,7 @@ func expectSummaries(ds *dataset.Dataset, f domain.ProjectFilter) []domain.Kelur
 		key.Count, key.BudgetRupiah = 1, budget
 		return append(ts, key)
 	}
-	for _, m := range matchProjects(ds, f) {
+	for _, m := range matchProjects(t, ds, f, geoFacts{}) {
 		s := at[m.p.KelurahanCode]
 		s.ProjectCount++
 		s.BudgetRupiah += m.p.BudgetRupiah
@@ -220,7 +220,7 @@ func testAnalytics(t *testing.T, su *suite) {
 				if err != nil {
 					t.Fatal(err)
 				}
-				checkSummaries(t, expectSummaries(su.ds, tc.f), got)
+				checkSummaries(t, expectSummaries(t, su.ds, tc.f), got)
 			})
 		}
 		_, err := su.s.KelurahanSummaries(su.ctx, domain.ProjectFilter{YearFrom: ptr(2020), YearTo: ptr(2018)})

@@ -4,17 +4,20 @@ import (
 	"cmp"
 	"slices"
 	"strings"
+	"testing"
 
 	"github.com/paulmach/orb"
 
 	"github.com/serasi/serasi/internal/dataset"
 	"github.com/serasi/serasi/internal/domain"
-	"github.com/serasi/serasi/internal/geodesy"
 	"github.com/serasi/serasi/internal/spatial"
 )
 
 // The expect* functions answer a query by brute force over every record,
-// without indexes, straight from the definitions in package domain.
+// without indexes, straight from the definitions in package domain. The
+// read suite takes every geometric answer from the golden file (PostGIS);
+// expectKelurahanAt and expectKelurahans' geometric parts use
+// internal/spatial and remain for the write suite only.
 
 // expectKelurahanAt returns the code of the lowest-coded kelurahan whose
 // polygon covers p, or "".
@@ -93,7 +96,19 @@ type projectMatch struct {
 	dist float64
 }
 
-func matchProjects(ds *dataset.Dataset, f domain.ProjectFilter) []projectMatch {
+// geoFacts are the golden answers for a filter's geometric parts: the
+// shapes of BBox and Within, the distances from Near's point. A part the
+// filter has must have its fact.
+type geoFacts struct {
+	bbox, within *GoldenShape
+	near         *GoldenDistances
+}
+
+func matchProjects(t *testing.T, ds *dataset.Dataset, f domain.ProjectFilter, fx geoFacts) []projectMatch {
+	t.Helper()
+	if f.BBox != nil && fx.bbox == nil || f.Within != nil && fx.within == nil || f.Near != nil && fx.near == nil {
+		t.Fatal("test table: a geometric filter without its golden answer")
+	}
 	var out []projectMatch
 	for _, p := range ds.Projects {
 		if len(f.Kinds) > 0 && !slices.Contains(f.Kinds, p.Kind) ||
@@ -106,13 +121,17 @@ func matchProjects(ds *dataset.Dataset, f domain.ProjectFilter) []projectMatch {
 			}) ||
 			f.ForumID != "" && p.ForumID != f.ForumID ||
 			f.IDAfter != "" && p.ID <= f.IDAfter ||
-			f.BBox != nil && !spatial.Intersects(p.Geometry, f.BBox.ToPolygon()) ||
-			f.Within != nil && !spatial.Covers(f.Within, p.Geometry) {
+			f.BBox != nil && !slices.Contains(fx.bbox.ProjectsIntersecting, p.ID) ||
+			f.Within != nil && !slices.Contains(fx.within.ProjectsCovered, p.ID) {
 			continue
 		}
 		m := projectMatch{p: p}
 		if f.Near != nil {
-			m.dist = geodesy.DistanceToGeometry(f.Near.Point, p.Geometry)
+			d, ok := fx.near.Meters[p.ID]
+			if !ok {
+				t.Fatalf("%s: the distances from %s lack %s; regenerate it: %s", GoldenPath, fx.near.Name, p.ID, GoldenCommand)
+			}
+			m.dist = d
 			if m.dist > f.Near.RadiusMeters {
 				continue
 			}
@@ -124,8 +143,9 @@ func matchProjects(ds *dataset.Dataset, f domain.ProjectFilter) []projectMatch {
 
 // expectProjects returns the window p of the projects matching f in order o
 // (o already normalised: a field is set), and the total count.
-func expectProjects(ds *dataset.Dataset, f domain.ProjectFilter, o domain.ProjectOrder, p domain.Page) ([]idHit, int) {
-	ms := matchProjects(ds, f)
+func expectProjects(t *testing.T, ds *dataset.Dataset, f domain.ProjectFilter, fx geoFacts, o domain.ProjectOrder, p domain.Page) ([]idHit, int) {
+	t.Helper()
+	ms := matchProjects(t, ds, f, fx)
 	slices.SortFunc(ms, func(a, b projectMatch) int {
 		var c int
 		switch o.Field {
@@ -140,7 +160,7 @@ func expectProjects(ds *dataset.Dataset, f domain.ProjectFilter, o domain.Projec
 		case domain.OrderByDistance:
 			c = cmp.Compare(a.dist, b.dist)
 		default:
-			panic("storetest: order field " + string(o.Field))
+			t.Fatalf("test table: order field %q", o.Field)
 		}
 		if o.Desc {
 			c = -c
@@ -160,24 +180,43 @@ func expectProjects(ds *dataset.Dataset, f domain.ProjectFilter, o domain.Projec
 	return out, total
 }
 
-func expectNearest(ds *dataset.Dataset, p orb.Point, limit int, kinds []domain.ProjectKind) []idHit {
+// expectNearest is the nearest projects by the golden distances gd.
+func expectNearest(ds *dataset.Dataset, gd *GoldenDistances, limit int, kinds []domain.ProjectKind) []idHit {
 	var all []idHit
 	for _, pr := range ds.Projects {
 		if len(kinds) > 0 && !slices.Contains(kinds, pr.Kind) {
 			continue
 		}
-		all = append(all, idHit{pr.ID, geodesy.DistanceToGeometry(p, pr.Geometry)})
+		all = append(all, idHit{pr.ID, gd.Meters[pr.ID]})
 	}
 	slices.SortFunc(all, func(a, b idHit) int { return cmp.Or(cmp.Compare(a.dist, b.dist), strings.Compare(a.id, b.id)) })
 	return all[:min(limit, len(all))]
 }
 
-func expectStats(ds *dataset.Dataset, f domain.ProjectFilter, by []domain.StatsDimension) []domain.StatsRow {
+// expectKelurahansIn is expectKelurahans with the geometric part (BBox or
+// Intersects, at most one) answered by the golden shape sh.
+func expectKelurahansIn(t *testing.T, ds *dataset.Dataset, f domain.KelurahanFilter, sh *GoldenShape) []string {
+	t.Helper()
+	if (f.BBox != nil || f.Intersects != nil) != (sh != nil) {
+		t.Fatal("test table: a geometric kelurahan filter without its golden answer")
+	}
+	f.BBox, f.Intersects = nil, nil
+	out := []string{}
+	for _, c := range expectKelurahans(ds, f) {
+		if sh == nil || slices.Contains(sh.Kelurahans, c) {
+			out = append(out, c)
+		}
+	}
+	return out
+}
+
+func expectStats(t *testing.T, ds *dataset.Dataset, f domain.ProjectFilter, fx geoFacts, by []domain.StatsDimension) []domain.StatsRow {
+	t.Helper()
 	var rows []domain.StatsRow
 	if len(by) == 0 {
 		rows = append(rows, domain.StatsRow{})
 	}
-	for _, m := range matchProjects(ds, f) {
+	for _, m := range matchProjects(t, ds, f, fx) {
 		var key domain.StatsRow
 		for _, d := range by {
 			switch d {

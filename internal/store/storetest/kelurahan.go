@@ -82,49 +82,61 @@ func testKelurahan(t *testing.T, su *suite) {
 }
 
 func testKelurahans(t *testing.T, su *suite) {
-	ds := su.ds
-	wellInsideWale, _ := wellInside(ds, mustKelurahan(t, su, waleCode))
-	lastKel := ds.Kelurahans[len(ds.Kelurahans)-1]
-	box := func(c orb.Point, d float64) *orb.Bound {
-		return &orb.Bound{Min: orb.Point{c[0] - d, c[1] - d}, Max: orb.Point{c[0] + d, c[1] + d}}
-	}
-	kec06 := mustKecamatan(t, su, "74.72.06")
+	ds, g := su.ds, su.g
 	all := len(ds.Kelurahans)
 
 	tests := []struct {
 		name string
 		f    domain.KelurahanFilter
+		// bbox or intersects names the golden shape given as f.BBox or
+		// f.Intersects.
+		bbox, intersects string
 		// some: the answer must be neither empty nor everything, so that a
 		// store ignoring the filter fails.
 		some bool
 	}{
-		{"no filter", domain.KelurahanFilter{}, false},
-		{"kecamatan", domain.KelurahanFilter{KecamatanCode: "74.72.02"}, true},
-		{"kecamatan unknown", domain.KelurahanFilter{KecamatanCode: "74.72.99"}, false},
-		{"name contains", domain.KelurahanFilter{NameContains: "wa"}, true},
-		{"name contains other case", domain.KelurahanFilter{NameContains: "KADOLO"}, true},
-		{"name contains nothing", domain.KelurahanFilter{NameContains: "jakarta"}, false},
-		{"bbox small", domain.KelurahanFilter{BBox: box(wellInsideWale, 0.002)}, true},
-		{"bbox city", domain.KelurahanFilter{BBox: ptr(cityBound(ds))}, false},
-		{"bbox sea", domain.KelurahanFilter{BBox: box(southWestSea, 0.01)}, false},
-		{"bbox across borders", domain.KelurahanFilter{BBox: box(walePoint, 0.01)}, true},
-		{"intersects polygon", domain.KelurahanFilter{Intersects: box(walePoint, 0.004).ToPolygon()}, true},
-		{"intersects multipolygon", domain.KelurahanFilter{Intersects: kec06.Geometry}, true},
-		{"intersects line", domain.KelurahanFilter{Intersects: orb.LineString{walePoint, lastKel.Centroid}}, true},
-		{"intersects point", domain.KelurahanFilter{Intersects: wellInsideWale}, true},
-		{"conflict prone", domain.KelurahanFilter{ConflictProne: ptr(true)}, true},
-		{"not conflict prone", domain.KelurahanFilter{ConflictProne: ptr(false)}, true},
-		{"has active forum", domain.KelurahanFilter{HasForum: ptr(true)}, true},
-		{"no active forum", domain.KelurahanFilter{HasForum: ptr(false)}, true},
-		{"combined", domain.KelurahanFilter{KecamatanCode: "74.72.02", ConflictProne: ptr(true), BBox: ptr(cityBound(ds))}, false},
+		{"no filter", domain.KelurahanFilter{}, "", "", false},
+		{"kecamatan", domain.KelurahanFilter{KecamatanCode: "74.72.02"}, "", "", true},
+		{"kecamatan unknown", domain.KelurahanFilter{KecamatanCode: "74.72.99"}, "", "", false},
+		{"name contains", domain.KelurahanFilter{NameContains: "wa"}, "", "", true},
+		{"name contains other case", domain.KelurahanFilter{NameContains: "KADOLO"}, "", "", true},
+		{"name contains nothing", domain.KelurahanFilter{NameContains: "jakarta"}, "", "", false},
+		{"bbox small", domain.KelurahanFilter{}, "box wale 0.002", "", true},
+		{"bbox city", domain.KelurahanFilter{}, "box city", "", false},
+		{"bbox sea", domain.KelurahanFilter{}, "box sea", "", false},
+		{"bbox across borders", domain.KelurahanFilter{}, "box wale 0.01", "", true},
+		{"bbox touching a vertex with its corner", domain.KelurahanFilter{}, "box touching the east-most vertex", "", true},
+		{"bbox a hair from that vertex", domain.KelurahanFilter{}, "box just east of the east-most vertex", "", false},
+		{"bbox touching a vertex with its edge", domain.KelurahanFilter{}, "box touching the north-most vertex", "", true},
+		{"bbox a hair above that vertex", domain.KelurahanFilter{}, "box just north of the north-most vertex", "", false},
+		{"intersects polygon", domain.KelurahanFilter{}, "", "polygon wale 0.004", true},
+		{"intersects multipolygon", domain.KelurahanFilter{}, "", "kecamatan 74.72.06", true},
+		{"intersects line", domain.KelurahanFilter{}, "", "line wale to the last centroid", true},
+		{"intersects point", domain.KelurahanFilter{}, "", "point wale", true},
+		{"intersects a box touching a vertex", domain.KelurahanFilter{}, "", "box touching the east-most vertex", true},
+		{"conflict prone", domain.KelurahanFilter{ConflictProne: ptr(true)}, "", "", true},
+		{"not conflict prone", domain.KelurahanFilter{ConflictProne: ptr(false)}, "", "", true},
+		{"has active forum", domain.KelurahanFilter{HasForum: ptr(true)}, "", "", true},
+		{"no active forum", domain.KelurahanFilter{HasForum: ptr(false)}, "", "", true},
+		{"combined", domain.KelurahanFilter{KecamatanCode: "74.72.02", ConflictProne: ptr(true)}, "box city", "", false},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			want := expectKelurahans(ds, tc.f)
+			f := tc.f
+			var sh *GoldenShape
+			if tc.bbox != "" {
+				sh = g.shape(t, tc.bbox)
+				f.BBox = sh.Bound()
+			}
+			if tc.intersects != "" {
+				sh = g.shape(t, tc.intersects)
+				f.Intersects = sh.Geom()
+			}
+			want := expectKelurahansIn(t, ds, f, sh)
 			if tc.some && (len(want) == 0 || len(want) == all) {
 				t.Fatalf("test data: filter selects %d of %d kelurahan; pick a filter that selects some", len(want), all)
 			}
-			got, err := su.s.Kelurahans(su.ctx, tc.f)
+			got, err := su.s.Kelurahans(su.ctx, f)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -136,9 +148,6 @@ func testKelurahans(t *testing.T, su *suite) {
 				checkKelurahan(t, w, k)
 			}
 		})
-	}
-	if got := expectKelurahans(ds, domain.KelurahanFilter{Intersects: wellInsideWale}); !slices.Equal(got, []string{waleCode}) {
-		t.Errorf("test data: a point well inside Wale intersects %v", got)
 	}
 
 	invalid := []struct {
@@ -178,34 +187,56 @@ func mustKecamatan(t *testing.T, su *suite, code string) domain.Kecamatan {
 }
 
 func testKelurahanAt(t *testing.T, su *suite) {
-	ds := su.ds
-	check := func(t *testing.T, p orb.Point, want string) {
+	ds, g := su.ds, su.g
+	check := func(t *testing.T, gp GoldenPoint) {
 		t.Helper()
+		p, want := gp.P, lowest(gp.Covers)
 		got, err := su.s.KelurahanAt(su.ctx, p)
 		if want == "" {
 			if domain.ErrorCode(err) != domain.ENOTFOUND {
-				t.Errorf("KelurahanAt(%v) = %s, %v; want ENOTFOUND", p, got.Code, err)
+				t.Errorf("KelurahanAt(%v) (%s %s) = %s, %v; want ENOTFOUND", p, gp.Kind, gp.Name, got.Code, err)
 			}
 			return
 		}
 		if err != nil || got.Code != want {
-			t.Errorf("KelurahanAt(%v) = %q, %v; want %s", p, got.Code, err, want)
+			t.Errorf("KelurahanAt(%v) (%s %s, covered by %v) = %q, %v; want %s", p, gp.Kind, gp.Name, gp.Covers, got.Code, err, want)
+		}
+	}
+	// each checks every golden point of a kind and that the file has
+	// enough of them, with at least min covered by two or more kelurahan.
+	each := func(t *testing.T, kind string, atLeast, shared int) {
+		t.Helper()
+		pts := g.pointsOf(kind)
+		n := 0
+		for _, p := range pts {
+			if len(p.Covers) >= 2 {
+				n++
+			}
+			check(t, p)
+		}
+		if len(pts) < atLeast || n < shared {
+			t.Errorf("%s: %d %s points, %d of them shared; want at least %d and %d; regenerate it: %s", GoldenPath, len(pts), kind, n, atLeast, shared, GoldenCommand)
 		}
 	}
 
 	t.Run("Wale", func(t *testing.T) {
-		check(t, walePoint, waleCode)
+		gp := g.point(t, "fact", "wale")
+		if !slices.Equal(gp.Covers, []string{waleCode}) {
+			t.Fatalf("test data: PostGIS puts Wale's point in %v", gp.Covers)
+		}
+		check(t, gp)
 		got, err := su.s.KelurahanAt(su.ctx, walePoint)
 		if err == nil {
 			checkKelurahan(t, mustKelurahan(t, su, waleCode), got)
 		}
 	})
 	t.Run("sea", func(t *testing.T) {
-		for _, p := range []orb.Point{straitPoint, southWestSea, {0, 0}, {106.8, -6.2}} {
-			if c := expectKelurahanAt(ds, p); c != "" {
-				t.Errorf("test data: sea point %v lies in %s", p, c)
+		for _, name := range []string{"strait", "south-west sea", "null island", "jakarta"} {
+			gp := g.point(t, "fact", name)
+			if len(gp.Covers) != 0 {
+				t.Errorf("test data: sea point %s lies in %v", name, gp.Covers)
 			}
-			check(t, p, "")
+			check(t, gp)
 		}
 	})
 	t.Run("invalid", func(t *testing.T) {
@@ -215,42 +246,50 @@ func testKelurahanAt(t *testing.T, su *suite) {
 		}
 	})
 	t.Run("well inside every kelurahan", func(t *testing.T) {
+		found := map[string]bool{}
+		for _, p := range g.pointsOf("inscribed") {
+			found[p.Name] = true
+			check(t, p)
+		}
 		for _, k := range ds.Kelurahans {
-			p, clear := wellInside(ds, k)
-			if clear < 20 {
-				t.Errorf("test data: best point inside %s is only %.1f m from a border", k.Code, clear)
+			if !found[k.Code] {
+				t.Errorf("%s: no point well inside %s; regenerate it: %s", GoldenPath, k.Code, GoldenCommand)
+			}
+		}
+	})
+	// On the boundary is inside, and where two polygons share a vertex or
+	// an edge, the lowest code wins.
+	t.Run("on a vertex", func(t *testing.T) { each(t, "vertex", 1000, 100) })
+	t.Run("on an edge", func(t *testing.T) { each(t, "edge", 100, 50) })
+	t.Run("overlaps go to the lowest code", func(t *testing.T) { each(t, "overlap", 100, 100) })
+	t.Run("gaps between neighbours", func(t *testing.T) { each(t, "gap", 50, 0) })
+	t.Run("grid over the city", func(t *testing.T) {
+		pts := g.pointsOf("grid")
+		found := 0
+		for _, p := range pts {
+			if len(p.Covers) > 0 {
+				found++
+			}
+			check(t, p)
+		}
+		if found == 0 || found == len(pts) {
+			t.Errorf("test data: grid has %d points on land of %d", found, len(pts))
+		}
+	})
+	t.Run("projects lie in their kelurahan", func(t *testing.T) {
+		// A project's kelurahan is the one at its first position: the data
+		// set's own records agree with PostGIS, so the stores' answers,
+		// compared with those records, are checked too.
+		for _, p := range g.pointsOf("project") {
+			pr := slices.IndexFunc(ds.Projects, func(x domain.Project) bool { return x.ID == p.Name })
+			if pr < 0 {
+				t.Errorf("%s: unknown project %s", GoldenPath, p.Name)
 				continue
 			}
-			check(t, p, k.Code)
-		}
-	})
-	t.Run("overlaps go to the lowest code", func(t *testing.T) {
-		pts := overlapPoints(ds, 200)
-		if len(pts) == 0 {
-			t.Fatal("test data: found no point where two kelurahan overlap; the source has slivers")
-		}
-		for _, p := range pts {
-			check(t, p, expectKelurahanAt(ds, p))
-		}
-	})
-	t.Run("grid over the city", func(t *testing.T) {
-		b := cityBound(ds)
-		const n = 40
-		found, missed := 0, 0
-		for i := 0; i <= n; i++ {
-			for j := 0; j <= n; j++ {
-				p := orb.Point{b.Min[0] + (b.Max[0]-b.Min[0])*float64(i)/n, b.Min[1] + (b.Max[1]-b.Min[1])*float64(j)/n}
-				want := expectKelurahanAt(ds, p)
-				if want == "" {
-					missed++
-				} else {
-					found++
-				}
-				check(t, p, want)
+			if want := lowest(p.Covers); ds.Projects[pr].KelurahanCode != want {
+				t.Errorf("test data: project %s is in %s, but PostGIS puts its first position %v in %v", p.Name, ds.Projects[pr].KelurahanCode, p.P, p.Covers)
 			}
-		}
-		if found == 0 || missed == 0 {
-			t.Errorf("test data: grid has %d points on land and %d in the sea", found, missed)
+			check(t, p)
 		}
 	})
 }

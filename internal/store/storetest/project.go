@@ -7,64 +7,31 @@ import (
 
 	"github.com/paulmach/orb"
 
-	"github.com/serasi/serasi/internal/dataset"
 	"github.com/serasi/serasi/internal/domain"
-	"github.com/serasi/serasi/internal/geodesy"
-	"github.com/serasi/serasi/internal/spatial"
 	"github.com/serasi/serasi/internal/store"
 )
 
-// clearRadius returns a radius of about r metres around p that no project
-// lies within a few tolerances of, so that stores measuring a little
-// differently still agree on which projects are inside.
-func clearRadius(ds *dataset.Dataset, p orb.Point, r float64) float64 {
-	var ds2 []float64
-	for _, pr := range ds.Projects {
-		ds2 = append(ds2, geodesy.DistanceToGeometry(p, pr.Geometry))
-	}
+// clearRadius returns a radius of about r metres around gd's point that no
+// project lies within a few tolerances of (by the golden distances), so
+// that stores measuring a little differently still agree on which projects
+// are inside. The radius edges themselves are tested on purpose, 1 m on
+// either side, in testRadiusEdges.
+func clearRadius(gd *GoldenDistances, r float64) float64 {
 	for range 1000 {
 		margin := 3 * distanceTolerance(r)
-		if !slices.ContainsFunc(ds2, func(d float64) bool { return math.Abs(d-r) <= margin }) {
+		clear := true
+		for _, d := range gd.Meters {
+			if math.Abs(d-r) <= margin {
+				clear = false
+				break
+			}
+		}
+		if clear {
 			return r
 		}
 		r += margin
 	}
 	return r
-}
-
-// trickyBoxes finds, in the data, a box that meets the bound of a line or
-// polygon project but not the project itself, and a box that cuts a line
-// project without covering it: a store testing bounds instead of
-// geometries, or intersection instead of cover, answers them wrongly.
-func trickyBoxes(t *testing.T, ds *dataset.Dataset) (corner, cut orb.Bound) {
-	t.Helper()
-	foundCorner, foundCut := false, false
-	for _, p := range ds.Projects {
-		b := p.Geometry.Bound()
-		w, h := b.Max[0]-b.Min[0], b.Max[1]-b.Min[1]
-		if w == 0 || h == 0 {
-			continue
-		}
-		if !foundCorner {
-			for _, c := range []orb.Point{b.Min, b.Max, {b.Min[0], b.Max[1]}, {b.Max[0], b.Min[1]}} {
-				cb := orb.Bound{Min: c, Max: c}.Pad(math.Min(w, h) / 10)
-				if !spatial.Intersects(p.Geometry, cb.ToPolygon()) {
-					corner, foundCorner = cb, true
-					break
-				}
-			}
-		}
-		if ls, ok := p.Geometry.(orb.LineString); ok && !foundCut {
-			cut, foundCut = orb.Bound{Min: ls[0], Max: ls[0]}.Pad(math.Min(w, h)/4), true
-			if spatial.Covers(cut.ToPolygon(), ls) || !spatial.Intersects(cut.ToPolygon(), ls) {
-				foundCut = false
-			}
-		}
-	}
-	if !foundCorner || !foundCut {
-		t.Fatalf("test data: found a corner box %v, a cutting box %v", foundCorner, foundCut)
-	}
-	return corner, cut
 }
 
 func testProject(t *testing.T, su *suite) {
@@ -92,7 +59,7 @@ func testProject(t *testing.T, su *suite) {
 }
 
 func testProjects(t *testing.T, su *suite) {
-	ds := su.ds
+	ds, g := su.ds, su.g
 	prs := ds.Projects
 	all := len(prs)
 	mid := prs[all/2]
@@ -103,108 +70,131 @@ func testProjects(t *testing.T, su *suite) {
 		}
 	}
 	kecamatan := domain.KecamatanCodeOf(mid.KelurahanCode)
-	wale := mustKelurahan(t, su, waleCode)
-	city := cityBound(ds)
-	centre := city.Center()
-	box := func(c orb.Point, d float64) *orb.Bound {
-		return &orb.Bound{Min: orb.Point{c[0] - d, c[1] - d}, Max: orb.Point{c[0] + d, c[1] + d}}
-	}
-	near := func(p orb.Point, r float64) *domain.Near {
-		return &domain.Near{Point: p, RadiusMeters: clearRadius(ds, p, r)}
-	}
 	full := domain.Page{Limit: store.MaxPageSize}
 	byID := domain.ProjectOrder{Field: domain.OrderByID}
-	cornerBox, cutBox := trickyBoxes(t, ds)
+	// geo names the golden facts of a case's geometric filters: bbox and
+	// within name shapes, near a point of the distance lists with a radius.
+	type geo struct {
+		bbox, within, near string
+		radius             float64
+	}
 
 	tests := []struct {
 		name string
 		f    domain.ProjectFilter
+		geo  geo
 		o    domain.ProjectOrder // the zero order is given to the store; the suite expects its default
 		p    domain.Page
 		some bool
 	}{
-		{"no filter", domain.ProjectFilter{}, domain.ProjectOrder{}, full, false},
-		{"kind", domain.ProjectFilter{Kinds: []domain.ProjectKind{mid.Kind}}, byID, full, true},
-		{"two kinds", domain.ProjectFilter{Kinds: []domain.ProjectKind{domain.VillageRoad, domain.SportsField}}, byID, full, true},
-		{"status", domain.ProjectFilter{Statuses: []domain.ProjectStatus{mid.Status}}, byID, full, true},
-		{"two statuses", domain.ProjectFilter{Statuses: []domain.ProjectStatus{domain.ProjectCompleted, domain.ProjectCancelled}}, byID, full, true},
-		{"year from", domain.ProjectFilter{YearFrom: ptr(mid.Year)}, byID, full, true},
-		{"year to", domain.ProjectFilter{YearTo: ptr(mid.Year)}, byID, full, true},
-		{"one year", domain.ProjectFilter{YearFrom: ptr(mid.Year), YearTo: ptr(mid.Year)}, byID, full, true},
-		{"kelurahan", domain.ProjectFilter{KelurahanCodes: []string{mid.KelurahanCode}}, byID, full, true},
-		{"two kelurahan and an unknown", domain.ProjectFilter{KelurahanCodes: []string{prs[0].KelurahanCode, mid.KelurahanCode, "x"}}, byID, full, true},
-		{"kecamatan", domain.ProjectFilter{KecamatanCodes: []string{kecamatan}}, byID, full, true},
-		{"kecamatan unknown", domain.ProjectFilter{KecamatanCodes: []string{"74.72.99"}}, byID, full, false},
-		{"forum", domain.ProjectFilter{ForumID: withForum.ForumID}, byID, full, true},
-		{"forum unknown", domain.ProjectFilter{ForumID: "nope"}, byID, full, false},
-		{"bbox", domain.ProjectFilter{BBox: box(walePoint, 0.01)}, byID, full, true},
-		{"bbox city", domain.ProjectFilter{BBox: &city}, byID, full, false},
-		{"bbox in a corner of a bound, off the geometry", domain.ProjectFilter{BBox: &cornerBox}, byID, full, false},
-		{"bbox sea", domain.ProjectFilter{BBox: box(southWestSea, 0.005)}, byID, full, false},
-		{"within kelurahan", domain.ProjectFilter{Within: wale.Geometry}, byID, full, true},
-		{"within kecamatan", domain.ProjectFilter{Within: mustKecamatan(t, su, kecamatan).Geometry}, byID, full, true},
-		{"within box", domain.ProjectFilter{Within: box(walePoint, 0.02).ToPolygon()}, byID, full, true},
-		{"within cuts a line", domain.ProjectFilter{Within: cutBox.ToPolygon()}, byID, full, false},
-		{"near", domain.ProjectFilter{Near: near(walePoint, 1500)}, domain.ProjectOrder{}, full, true},
-		{"near far", domain.ProjectFilter{Near: near(centre, 50_000)}, domain.ProjectOrder{}, full, false},
-		{"near desc", domain.ProjectFilter{Near: near(walePoint, 3000)}, domain.ProjectOrder{Field: domain.OrderByDistance, Desc: true}, full, true},
-		{"near by year", domain.ProjectFilter{Near: near(walePoint, 3000)}, domain.ProjectOrder{Field: domain.OrderByYear, Desc: true}, full, true},
-		{"near in the sea", domain.ProjectFilter{Near: near(southWestSea, 500)}, domain.ProjectOrder{}, full, false},
-		{"near and bbox", domain.ProjectFilter{Near: near(walePoint, 3000), BBox: box(walePoint, 0.01)}, domain.ProjectOrder{}, full, true},
-		{"combined", domain.ProjectFilter{Kinds: []domain.ProjectKind{mid.Kind}, YearFrom: ptr(mid.Year - 1), BBox: &city}, byID, full, false},
+		{"no filter", domain.ProjectFilter{}, geo{}, domain.ProjectOrder{}, full, false},
+		{"kind", domain.ProjectFilter{Kinds: []domain.ProjectKind{mid.Kind}}, geo{}, byID, full, true},
+		{"two kinds", domain.ProjectFilter{Kinds: []domain.ProjectKind{domain.VillageRoad, domain.SportsField}}, geo{}, byID, full, true},
+		{"status", domain.ProjectFilter{Statuses: []domain.ProjectStatus{mid.Status}}, geo{}, byID, full, true},
+		{"two statuses", domain.ProjectFilter{Statuses: []domain.ProjectStatus{domain.ProjectCompleted, domain.ProjectCancelled}}, geo{}, byID, full, true},
+		{"year from", domain.ProjectFilter{YearFrom: ptr(mid.Year)}, geo{}, byID, full, true},
+		{"year to", domain.ProjectFilter{YearTo: ptr(mid.Year)}, geo{}, byID, full, true},
+		{"one year", domain.ProjectFilter{YearFrom: ptr(mid.Year), YearTo: ptr(mid.Year)}, geo{}, byID, full, true},
+		{"kelurahan", domain.ProjectFilter{KelurahanCodes: []string{mid.KelurahanCode}}, geo{}, byID, full, true},
+		{"two kelurahan and an unknown", domain.ProjectFilter{KelurahanCodes: []string{prs[0].KelurahanCode, mid.KelurahanCode, "x"}}, geo{}, byID, full, true},
+		{"kecamatan", domain.ProjectFilter{KecamatanCodes: []string{kecamatan}}, geo{}, byID, full, true},
+		{"kecamatan unknown", domain.ProjectFilter{KecamatanCodes: []string{"74.72.99"}}, geo{}, byID, full, false},
+		{"forum", domain.ProjectFilter{ForumID: withForum.ForumID}, geo{}, byID, full, true},
+		{"forum unknown", domain.ProjectFilter{ForumID: "nope"}, geo{}, byID, full, false},
+		{"bbox", domain.ProjectFilter{}, geo{bbox: "box wale 0.01"}, byID, full, true},
+		{"bbox city", domain.ProjectFilter{}, geo{bbox: "box city"}, byID, full, false},
+		{"bbox in a corner of a bound, off the geometry", domain.ProjectFilter{}, geo{bbox: "box in a corner of a bound, off the geometry"}, byID, full, false},
+		{"bbox sea", domain.ProjectFilter{}, geo{bbox: "box sea 0.005"}, byID, full, false},
+		{"bbox corner on a point project", domain.ProjectFilter{}, geo{bbox: "box with its corner on prj-001"}, byID, full, true},
+		{"bbox edge through a point project", domain.ProjectFilter{}, geo{bbox: "box with its edge through prj-001"}, byID, full, true},
+		{"bbox 1 cm from a point project", domain.ProjectFilter{}, geo{bbox: "box 1 cm from prj-001"}, byID, full, false},
+		{"bbox cutting a line", domain.ProjectFilter{}, geo{bbox: "box cutting a line"}, byID, full, true},
+		{"within kelurahan", domain.ProjectFilter{}, geo{within: "kelurahan wale"}, byID, full, true},
+		{"within kecamatan", domain.ProjectFilter{}, geo{within: "kecamatan " + kecamatan}, byID, full, true},
+		{"within box", domain.ProjectFilter{}, geo{within: "polygon wale 0.02"}, byID, full, true},
+		{"within, a point project on the corner", domain.ProjectFilter{}, geo{within: "box with its corner on prj-001"}, byID, full, true},
+		{"within cuts a line", domain.ProjectFilter{}, geo{within: "box cutting a line"}, byID, full, false},
+		{"near", domain.ProjectFilter{}, geo{near: "wale", radius: 1500}, domain.ProjectOrder{}, full, true},
+		{"near far", domain.ProjectFilter{}, geo{near: "city centre", radius: 50_000}, domain.ProjectOrder{}, full, false},
+		{"near from 45 km north", domain.ProjectFilter{}, geo{near: "north 45 km", radius: 45_000}, domain.ProjectOrder{}, full, true},
+		{"near desc", domain.ProjectFilter{}, geo{near: "wale", radius: 3000}, domain.ProjectOrder{Field: domain.OrderByDistance, Desc: true}, full, true},
+		{"near by year", domain.ProjectFilter{}, geo{near: "wale", radius: 3000}, domain.ProjectOrder{Field: domain.OrderByYear, Desc: true}, full, true},
+		{"near in the sea", domain.ProjectFilter{}, geo{near: "south-west sea", radius: 500}, domain.ProjectOrder{}, full, false},
+		{"near and bbox", domain.ProjectFilter{}, geo{near: "wale", radius: 3000, bbox: "box wale 0.01"}, domain.ProjectOrder{}, full, true},
+		{"combined", domain.ProjectFilter{Kinds: []domain.ProjectKind{mid.Kind}, YearFrom: ptr(mid.Year - 1)}, geo{bbox: "box city"}, byID, full, false},
 
-		{"order id desc", domain.ProjectFilter{}, domain.ProjectOrder{Field: domain.OrderByID, Desc: true}, full, false},
-		{"order id desc (default field)", domain.ProjectFilter{}, domain.ProjectOrder{Desc: true}, full, false},
-		{"order year", domain.ProjectFilter{}, domain.ProjectOrder{Field: domain.OrderByYear}, full, false},
-		{"order year desc", domain.ProjectFilter{}, domain.ProjectOrder{Field: domain.OrderByYear, Desc: true}, full, false},
-		{"order budget", domain.ProjectFilter{}, domain.ProjectOrder{Field: domain.OrderByBudget}, full, false},
-		{"order budget desc", domain.ProjectFilter{}, domain.ProjectOrder{Field: domain.OrderByBudget, Desc: true}, full, false},
-		{"order title", domain.ProjectFilter{}, domain.ProjectOrder{Field: domain.OrderByTitle}, full, false},
-		{"order title desc", domain.ProjectFilter{}, domain.ProjectOrder{Field: domain.OrderByTitle, Desc: true}, full, false},
-		{"order distance", domain.ProjectFilter{Near: near(centre, 50_000)}, domain.ProjectOrder{Field: domain.OrderByDistance}, full, false},
+		{"order id desc", domain.ProjectFilter{}, geo{}, domain.ProjectOrder{Field: domain.OrderByID, Desc: true}, full, false},
+		{"order id desc (default field)", domain.ProjectFilter{}, geo{}, domain.ProjectOrder{Desc: true}, full, false},
+		{"order year", domain.ProjectFilter{}, geo{}, domain.ProjectOrder{Field: domain.OrderByYear}, full, false},
+		{"order year desc", domain.ProjectFilter{}, geo{}, domain.ProjectOrder{Field: domain.OrderByYear, Desc: true}, full, false},
+		{"order budget", domain.ProjectFilter{}, geo{}, domain.ProjectOrder{Field: domain.OrderByBudget}, full, false},
+		{"order budget desc", domain.ProjectFilter{}, geo{}, domain.ProjectOrder{Field: domain.OrderByBudget, Desc: true}, full, false},
+		{"order title", domain.ProjectFilter{}, geo{}, domain.ProjectOrder{Field: domain.OrderByTitle}, full, false},
+		{"order title desc", domain.ProjectFilter{}, geo{}, domain.ProjectOrder{Field: domain.OrderByTitle, Desc: true}, full, false},
+		{"order distance", domain.ProjectFilter{}, geo{near: "city centre", radius: 50_000}, domain.ProjectOrder{Field: domain.OrderByDistance}, full, false},
 
-		{"page first", domain.ProjectFilter{}, byID, domain.Page{Limit: 7}, false},
-		{"page second by year", domain.ProjectFilter{}, domain.ProjectOrder{Field: domain.OrderByYear}, domain.Page{Offset: 7, Limit: 7}, false},
-		{"page last", domain.ProjectFilter{}, byID, domain.Page{Offset: all - 3, Limit: 10}, false},
-		{"page exactly at the end", domain.ProjectFilter{}, byID, domain.Page{Offset: all, Limit: 10}, false},
-		{"page past the end", domain.ProjectFilter{}, byID, domain.Page{Offset: all + 100, Limit: 10}, false},
-		{"limit 0", domain.ProjectFilter{Kinds: []domain.ProjectKind{mid.Kind}}, byID, domain.Page{Limit: 0}, false},
-		{"limit 1 near", domain.ProjectFilter{Near: near(walePoint, 3000)}, domain.ProjectOrder{}, domain.Page{Offset: 2, Limit: 1}, false},
+		{"page first", domain.ProjectFilter{}, geo{}, byID, domain.Page{Limit: 7}, false},
+		{"page of one at the first", domain.ProjectFilter{}, geo{}, byID, domain.Page{Limit: 1}, false},
+		{"page second by year", domain.ProjectFilter{}, geo{}, domain.ProjectOrder{Field: domain.OrderByYear}, domain.Page{Offset: 7, Limit: 7}, false},
+		{"page last", domain.ProjectFilter{}, geo{}, byID, domain.Page{Offset: all - 3, Limit: 10}, false},
+		{"page of one at the last", domain.ProjectFilter{}, geo{}, byID, domain.Page{Offset: all - 1, Limit: 1}, false},
+		{"page ending exactly at the last", domain.ProjectFilter{}, geo{}, byID, domain.Page{Offset: all - 4, Limit: 4}, false},
+		{"page exactly at the end", domain.ProjectFilter{}, geo{}, byID, domain.Page{Offset: all, Limit: 10}, false},
+		{"page past the end", domain.ProjectFilter{}, geo{}, byID, domain.Page{Offset: all + 100, Limit: 10}, false},
+		{"page of nothing", domain.ProjectFilter{ForumID: "nope"}, geo{}, byID, domain.Page{Limit: 10}, false},
+		{"page past the end of nothing", domain.ProjectFilter{ForumID: "nope"}, geo{}, byID, domain.Page{Offset: 3, Limit: 10}, false},
+		{"limit 0", domain.ProjectFilter{Kinds: []domain.ProjectKind{mid.Kind}}, geo{}, byID, domain.Page{Limit: 0}, false},
+		{"limit 1 near", domain.ProjectFilter{}, geo{near: "wale", radius: 3000}, domain.ProjectOrder{}, domain.Page{Offset: 2, Limit: 1}, false},
+		{"near, last page", domain.ProjectFilter{}, geo{near: "wale", radius: 3000}, domain.ProjectOrder{}, domain.Page{Offset: 4, Limit: 100}, false},
 
-		{"id after", domain.ProjectFilter{IDAfter: mid.ID}, byID, domain.Page{Limit: 7}, true},
-		{"id after, not counted", domain.ProjectFilter{IDAfter: mid.ID}, byID, domain.Page{Limit: 7, NoCount: true}, false},
-		{"id after the last", domain.ProjectFilter{IDAfter: prs[all-1].ID + "~"}, byID, domain.Page{Limit: 7, NoCount: true}, false},
-		{"id after with bbox and kind", domain.ProjectFilter{IDAfter: prs[0].ID, BBox: &city, Kinds: []domain.ProjectKind{mid.Kind}}, byID, full, false},
-		{"id after by year", domain.ProjectFilter{IDAfter: mid.ID}, domain.ProjectOrder{Field: domain.OrderByYear}, full, false},
-		{"id after near", domain.ProjectFilter{IDAfter: mid.ID, Near: near(walePoint, 3000)}, domain.ProjectOrder{}, full, false},
-		{"not counted, past the end", domain.ProjectFilter{}, byID, domain.Page{Offset: all + 5, Limit: 3, NoCount: true}, false},
-		{"box page by id", domain.ProjectFilter{BBox: &city}, byID, domain.Page{Limit: 5, NoCount: true}, false},
-		{"box page by id after a key", domain.ProjectFilter{BBox: &city, IDAfter: prs[3].ID}, byID, domain.Page{Limit: 5, NoCount: true}, false},
-		{"box page by id, fewer than a page", domain.ProjectFilter{BBox: box(walePoint, 0.01), Kinds: []domain.ProjectKind{mid.Kind}}, byID, domain.Page{Limit: 50, NoCount: true}, false},
-		{"box page by id, the last ones", domain.ProjectFilter{BBox: &city, IDAfter: prs[all-3].ID}, byID, domain.Page{Limit: 5, NoCount: true}, false},
-		{"not counted near", domain.ProjectFilter{Near: near(walePoint, 3000)}, domain.ProjectOrder{}, domain.Page{Limit: 3, NoCount: true}, false},
+		{"id after", domain.ProjectFilter{IDAfter: mid.ID}, geo{}, byID, domain.Page{Limit: 7}, true},
+		{"id after, not counted", domain.ProjectFilter{IDAfter: mid.ID}, geo{}, byID, domain.Page{Limit: 7, NoCount: true}, false},
+		{"id after the last", domain.ProjectFilter{IDAfter: prs[all-1].ID + "~"}, geo{}, byID, domain.Page{Limit: 7, NoCount: true}, false},
+		{"id after with bbox and kind", domain.ProjectFilter{IDAfter: prs[0].ID, Kinds: []domain.ProjectKind{mid.Kind}}, geo{bbox: "box city"}, byID, full, false},
+		{"id after by year", domain.ProjectFilter{IDAfter: mid.ID}, geo{}, domain.ProjectOrder{Field: domain.OrderByYear}, full, false},
+		{"id after near", domain.ProjectFilter{IDAfter: mid.ID}, geo{near: "wale", radius: 3000}, domain.ProjectOrder{}, full, false},
+		{"not counted, past the end", domain.ProjectFilter{}, geo{}, byID, domain.Page{Offset: all + 5, Limit: 3, NoCount: true}, false},
+		{"box page by id", domain.ProjectFilter{}, geo{bbox: "box city"}, byID, domain.Page{Limit: 5, NoCount: true}, false},
+		{"box page by id after a key", domain.ProjectFilter{IDAfter: prs[3].ID}, geo{bbox: "box city"}, byID, domain.Page{Limit: 5, NoCount: true}, false},
+		{"box page by id, fewer than a page", domain.ProjectFilter{Kinds: []domain.ProjectKind{mid.Kind}}, geo{bbox: "box wale 0.01"}, byID, domain.Page{Limit: 50, NoCount: true}, false},
+		{"box page by id, the last ones", domain.ProjectFilter{IDAfter: prs[all-3].ID}, geo{bbox: "box city"}, byID, domain.Page{Limit: 5, NoCount: true}, false},
+		{"not counted near", domain.ProjectFilter{}, geo{near: "wale", radius: 3000}, domain.ProjectOrder{}, domain.Page{Limit: 3, NoCount: true}, false},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
+			f := tc.f
+			var fx geoFacts
+			if tc.geo.bbox != "" {
+				fx.bbox = g.shape(t, tc.geo.bbox)
+				f.BBox = fx.bbox.Bound()
+			}
+			if tc.geo.within != "" {
+				fx.within = g.shape(t, tc.geo.within)
+				f.Within = fx.within.Geom()
+			}
+			if tc.geo.near != "" {
+				fx.near = g.distances(t, tc.geo.near)
+				f.Near = &domain.Near{Point: fx.near.P, RadiusMeters: clearRadius(fx.near, tc.geo.radius)}
+			}
 			o := tc.o
 			if o.Field == "" {
 				o.Field = domain.OrderByID
-				if tc.f.Near != nil {
+				if f.Near != nil {
 					o = domain.ProjectOrder{Field: domain.OrderByDistance}
 				}
 			}
-			want, total := expectProjects(ds, tc.f, o, tc.p)
+			want, total := expectProjects(t, ds, f, fx, o, tc.p)
 			if tc.some && (total == 0 || total == all) {
 				t.Fatalf("test data: filter selects %d of %d projects", total, all)
 			}
-			got, err := su.s.Projects(su.ctx, tc.f, tc.o, tc.p)
+			got, err := su.s.Projects(su.ctx, f, tc.o, tc.p)
 			if err != nil {
 				t.Fatal(err)
 			}
 			if got.TotalCount != total {
 				t.Errorf("TotalCount = %d, want %d", got.TotalCount, total)
 			}
-			if diff := sameHits(want, hitsOf(got.Items), tc.f.Near != nil); diff != "" {
+			if diff := sameHits(want, hitsOf(got.Items), f.Near != nil); diff != "" {
 				t.Fatal(diff)
 			}
 			for _, h := range got.Items {
@@ -240,7 +230,7 @@ func testProjects(t *testing.T, su *suite) {
 		{"bbox reversed", domain.ProjectFilter{BBox: &orb.Bound{Min: orb.Point{122.7, -5.4}, Max: orb.Point{122.6, -5.5}}}, byID, full},
 		{"bbox NaN", domain.ProjectFilter{BBox: &orb.Bound{Min: orb.Point{122.6, math.NaN()}, Max: orb.Point{122.7, -5.4}}}, byID, full},
 		{"within a point", domain.ProjectFilter{Within: walePoint}, byID, full},
-		{"within a line", domain.ProjectFilter{Within: orb.LineString{walePoint, centre}}, byID, full},
+		{"within a line", domain.ProjectFilter{Within: orb.LineString{walePoint, cityBound(ds).Center()}}, byID, full},
 		{"near radius 0", domain.ProjectFilter{Near: &domain.Near{Point: walePoint, RadiusMeters: 0}}, domain.ProjectOrder{}, full},
 		{"near radius negative", domain.ProjectFilter{Near: &domain.Near{Point: walePoint, RadiusMeters: -5}}, domain.ProjectOrder{}, full},
 		{"near radius over 50 km", domain.ProjectFilter{Near: &domain.Near{Point: walePoint, RadiusMeters: 50_000.5}}, domain.ProjectOrder{}, full},
@@ -266,11 +256,8 @@ func testProjects(t *testing.T, su *suite) {
 }
 
 func testNearestProjects(t *testing.T, su *suite) {
-	ds := su.ds
-	city := cityBound(ds)
-	points := []orb.Point{walePoint, city.Center(), straitPoint, southWestSea, {0, 0}}
-	for _, k := range ds.Kelurahans {
-		points = append(points, k.Centroid)
+	if len(su.g.Distances) < 40 {
+		t.Fatalf("%s has distances from %d points; regenerate it: %s", GoldenPath, len(su.g.Distances), GoldenCommand)
 	}
 	tests := []struct {
 		name  string
@@ -285,18 +272,19 @@ func testNearestProjects(t *testing.T, su *suite) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			for _, p := range points {
-				want := expectNearest(ds, p, tc.limit, tc.kinds)
-				got, err := su.s.NearestProjects(su.ctx, p, tc.limit, tc.kinds)
+			for i := range su.g.Distances {
+				gd := &su.g.Distances[i]
+				want := expectNearest(su.ds, gd, tc.limit, tc.kinds)
+				got, err := su.s.NearestProjects(su.ctx, gd.P, tc.limit, tc.kinds)
 				if err != nil {
-					t.Fatalf("NearestProjects(%v): %v", p, err)
+					t.Fatalf("NearestProjects(%s %v): %v", gd.Name, gd.P, err)
 				}
 				if diff := sameHits(want, hitsOf(got), true); diff != "" {
-					t.Errorf("NearestProjects(%v, %d, %v): %s", p, tc.limit, tc.kinds, diff)
+					t.Errorf("NearestProjects(%s %v, %d, %v): %s", gd.Name, gd.P, tc.limit, tc.kinds, diff)
 				}
 				for _, h := range got {
 					if len(tc.kinds) > 0 && !slices.Contains(tc.kinds, h.Kind) {
-						t.Errorf("NearestProjects(%v) returned %s of kind %s", p, h.ID, h.Kind)
+						t.Errorf("NearestProjects(%v) returned %s of kind %s", gd.P, h.ID, h.Kind)
 					}
 				}
 			}
@@ -325,6 +313,7 @@ func testNearestProjects(t *testing.T, su *suite) {
 
 func testProjectStats(t *testing.T, su *suite) {
 	ds := su.ds
+	waleDistances := su.g.distances(t, "wale")
 	mid := ds.Projects[len(ds.Projects)/2]
 	dims := []domain.StatsDimension{domain.ByYear, domain.ByKind, domain.ByStatus, domain.ByKelurahan, domain.ByKecamatan, domain.ByForum}
 	tests := []struct {
@@ -340,7 +329,7 @@ func testProjectStats(t *testing.T, su *suite) {
 		{"kind and year", domain.ProjectFilter{}, []domain.StatsDimension{domain.ByKind, domain.ByYear}},
 		{"kecamatan and status", domain.ProjectFilter{}, []domain.StatsDimension{domain.ByKecamatan, domain.ByStatus}},
 		{"forum, kelurahan", domain.ProjectFilter{YearFrom: ptr(mid.Year)}, []domain.StatsDimension{domain.ByForum, domain.ByKelurahan}},
-		{"near by kind", domain.ProjectFilter{Near: &domain.Near{Point: walePoint, RadiusMeters: clearRadius(ds, walePoint, 2500)}}, []domain.StatsDimension{domain.ByKind}},
+		{"near by kind", domain.ProjectFilter{Near: &domain.Near{Point: walePoint, RadiusMeters: clearRadius(waleDistances, 2500)}}, []domain.StatsDimension{domain.ByKind}},
 		{"all dimensions", domain.ProjectFilter{}, dims},
 	}
 	for _, d := range dims {
@@ -352,7 +341,7 @@ func testProjectStats(t *testing.T, su *suite) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			want := expectStats(ds, tc.f, tc.by)
+			want := expectStats(t, ds, tc.f, geoFacts{near: waleDistances}, tc.by)
 			got, err := su.s.ProjectStats(su.ctx, tc.f, tc.by)
 			if err != nil {
 				t.Fatal(err)

@@ -3,10 +3,11 @@
 // calls RunConformanceTests from a ten-line test file, and a behaviour is
 // written once, here.
 //
-// Expected answers never come from a store. They are facts of the real data
-// (a point in Wale, a point in the strait) or are derived by brute force over
-// the records of dataset.Load(geodata.FS) with the geodesy and spatial
-// packages.
+// Expected answers never come from a store, nor from the code the stores
+// share. Geometric answers (which kelurahan covers a point, distances, what
+// lies within a radius, what a box or polygon meets) come from golden data
+// that PostGIS computed once (testdata/golden.json, GoldenCommand); the rest
+// is derived by brute force over the records of dataset.Load(geodata.FS).
 package storetest
 
 import (
@@ -26,6 +27,7 @@ import (
 type suite struct {
 	s   store.Store
 	ds  *dataset.Dataset
+	g   *Golden
 	ctx context.Context
 }
 
@@ -35,6 +37,7 @@ type suite struct {
 // it returns is only read.
 func RunConformanceTests(t *testing.T, newStore func(t *testing.T) store.Store) {
 	ds := loadDataset(t)
+	g := loadGolden(t, ds)
 	groups := []struct {
 		name string
 		run  func(t *testing.T, su *suite)
@@ -47,15 +50,16 @@ func RunConformanceTests(t *testing.T, newStore func(t *testing.T) store.Store) 
 		{"Project", testProject},
 		{"Projects", testProjects},
 		{"NearestProjects", testNearestProjects},
+		{"RadiusEdges", testRadiusEdges},
 		{"ProjectStats", testProjectStats},
 		{"Activities", testActivities},
 		{"Analytics", testAnalytics},
 		{"Isolation", testIsolation},
 		{"Ping", testPing},
 	}
-	for _, g := range groups {
-		t.Run(g.name, func(t *testing.T) {
-			g.run(t, &suite{s: newStore(t), ds: ds, ctx: context.Background()})
+	for _, gr := range groups {
+		t.Run(gr.name, func(t *testing.T) {
+			gr.run(t, &suite{s: newStore(t), ds: ds, g: g, ctx: context.Background()})
 		})
 	}
 }
