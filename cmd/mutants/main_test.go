@@ -1,6 +1,8 @@
 package main
 
 import (
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 )
@@ -47,5 +49,21 @@ func TestFailingTest(t *testing.T) {
 	}
 	if got, want := failedSuites(out), "internal/store/memory: TestConformance; internal/store/postgis: TestConformance"; got != want {
 		t.Errorf("failedSuites = %q, want %q", got, want)
+	}
+}
+
+// TestMutantsMatchTheTree: every planted bug still finds its line exactly
+// once in the repository as it is, so a refactor that moves a rule fails
+// here, in CI, instead of in the next person's mutation run.
+func TestMutantsMatchTheTree(t *testing.T) {
+	for _, m := range mutants {
+		src, err := os.ReadFile(filepath.Join("..", "..", m.File))
+		if err != nil {
+			t.Errorf("mutant %q: %v", m.Name, err)
+			continue
+		}
+		if _, err := m.apply(src); err != nil {
+			t.Error(err)
+		}
 	}
 }

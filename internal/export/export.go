@@ -110,8 +110,11 @@ func newSource(ctx context.Context, st store.Store, layer importer.Layer, filter
 			return nil, err
 		}
 		src.each = func(ctx context.Context, fn func(record) error) error {
-			for off := 0; ; {
-				page, err := st.Projects(ctx, filters.Project, domain.ProjectOrder{Field: domain.OrderByID}, domain.Page{Offset: off, Limit: store.MaxPageSize})
+			// Pages by key, uncounted: each page starts where the last
+			// ended instead of counting and skipping every match again.
+			f := filters.Project
+			for {
+				page, err := st.Projects(ctx, f, domain.ProjectOrder{Field: domain.OrderByID}, domain.Page{Limit: store.MaxPageSize, NoCount: true})
 				if err != nil {
 					return err
 				}
@@ -120,10 +123,10 @@ func newSource(ctx context.Context, st store.Store, layer importer.Layer, filter
 						return err
 					}
 				}
-				off += len(page.Items)
-				if len(page.Items) < store.MaxPageSize || off >= page.TotalCount {
+				if len(page.Items) < store.MaxPageSize {
 					return nil
 				}
+				f.IDAfter = page.Items[len(page.Items)-1].ID
 			}
 		}
 	case importer.Forums:
