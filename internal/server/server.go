@@ -210,10 +210,16 @@ func (s *Server) routes() http.Handler {
 	mux.Handle("/templates/", records)
 
 	// Uploads have their own, larger body limit (transfer.MaxUploadBytes).
-	outer := http.NewServeMux()
-	outer.Handle("/", limitBody(s.cfg.MaxBodyBytes, mux))
-	outer.Handle("POST /import/", records)
-	var h http.Handler = outer
+	// A prefix test rather than a second ServeMux: every other request
+	// would pay a second pattern match.
+	limited := limitBody(s.cfg.MaxBodyBytes, mux)
+	var h http.Handler = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Method == http.MethodPost && strings.HasPrefix(r.URL.Path, "/import/") {
+			records.ServeHTTP(w, r)
+			return
+		}
+		limited.ServeHTTP(w, r)
+	})
 	// Around the mux, which would answer a preflight (OPTIONS) with 405,
 	// and outside authentication: a preflight carries no token.
 	h = httpx.RateLimit(s.cfg.RateLimit)(h)
