@@ -112,7 +112,7 @@ func load(db *bolt.DB, ds *dataset.Dataset) (*Store, error) {
 	}
 	d := newData(cloneSlice(ds.Kecamatans, cloneKecamatan), cloneSlice(ds.Kelurahans, cloneKelurahan),
 		forums, projects, activities, tokens)
-	return &Store{d: d, db: db, now: time.Now}, nil
+	return withFlow(&Store{d: d, db: db, now: time.Now}), nil
 }
 
 // seed creates the buckets and, in a new file, writes the dataset's

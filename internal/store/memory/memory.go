@@ -25,6 +25,10 @@ var _ store.FlowStore = (*Store)(nil)
 
 // Store is the in-memory store. It is safe for concurrent use.
 type Store struct {
+	// Flow gives the store.Writer record methods and ApplyBatch: the one
+	// write flow over this store's transactions (Update).
+	*store.Flow
+
 	// mu guards d. Readers only take the lock to load the pointer and then
 	// answer from that snapshot; a write builds a new *data (copy on write,
 	// sharing what it does not change) and swaps it in under mu.Lock, so a
@@ -121,7 +125,7 @@ func NewFromDataset(ds *dataset.Dataset) *Store {
 	}
 	d := newData(cloneSlice(ds.Kecamatans, cloneKecamatan), cloneSlice(ds.Kelurahans, cloneKelurahan),
 		forums, projects, activities, nil)
-	return &Store{d: d, now: time.Now}
+	return withFlow(&Store{d: d, now: time.Now})
 }
 
 // newData builds a snapshot and its indexes over the given slices, which it
@@ -224,3 +228,9 @@ func stringSet[T ~string](xs []T) map[T]bool {
 // boundPolygon turns a validated bbox into a polygon for the planar
 // predicates, which take geometries.
 func boundPolygon(b orb.Bound) orb.Polygon { return b.ToPolygon() }
+
+// withFlow sets s's write flow, which runs over s itself.
+func withFlow(s *Store) *Store {
+	s.Flow = store.NewFlow(s)
+	return s
+}

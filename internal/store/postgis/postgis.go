@@ -54,6 +54,10 @@ type Config struct {
 
 // Store is the PostGIS store. It is safe for concurrent use.
 type Store struct {
+	// Flow gives the store.Writer record methods and ApplyBatch (one
+	// PostgreSQL transaction): the one write flow over Update.
+	*store.Flow
+
 	db       *sqlx.DB
 	prepared preparedStatements
 	cfg      Config // for the LISTEN connection and the feed's retention
@@ -85,7 +89,9 @@ func Open(ctx context.Context, cfg Config) (*Store, error) {
 		db.Close()
 		return nil, err
 	}
-	return &Store{db: db, prepared: preparedStatements{db: hot}, cfg: cfg}, nil
+	s := &Store{db: db, prepared: preparedStatements{db: hot}, cfg: cfg}
+	s.Flow = store.NewFlow(s)
+	return s, nil
 }
 
 // openDB opens a pool on cfg; params adds run-time parameters to every

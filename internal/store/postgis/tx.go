@@ -17,51 +17,6 @@ import (
 
 var _ store.TxStore = (*Store)(nil)
 
-// The store.Writer record methods are the one write flow (store.Flow) over
-// this store's transactions.
-
-func (s *Store) CreateForum(ctx context.Context, actor domain.Actor, in domain.ForumInput) (domain.Forum, error) {
-	return store.NewFlow(s).CreateForum(ctx, actor, in)
-}
-
-func (s *Store) UpdateForum(ctx context.Context, actor domain.Actor, id string, version int, in domain.ForumInput) (domain.Forum, error) {
-	return store.NewFlow(s).UpdateForum(ctx, actor, id, version, in)
-}
-
-func (s *Store) ArchiveForum(ctx context.Context, actor domain.Actor, id string, version int) (domain.Forum, error) {
-	return store.NewFlow(s).ArchiveForum(ctx, actor, id, version)
-}
-
-func (s *Store) CreateProject(ctx context.Context, actor domain.Actor, in domain.ProjectInput) (domain.Project, error) {
-	return store.NewFlow(s).CreateProject(ctx, actor, in)
-}
-
-func (s *Store) UpdateProject(ctx context.Context, actor domain.Actor, id string, version int, in domain.ProjectInput) (domain.Project, error) {
-	return store.NewFlow(s).UpdateProject(ctx, actor, id, version, in)
-}
-
-func (s *Store) DeleteProject(ctx context.Context, actor domain.Actor, id string, version int) (domain.Project, error) {
-	return store.NewFlow(s).DeleteProject(ctx, actor, id, version)
-}
-
-func (s *Store) CreateActivity(ctx context.Context, actor domain.Actor, in domain.ActivityInput) (domain.Activity, error) {
-	return store.NewFlow(s).CreateActivity(ctx, actor, in)
-}
-
-func (s *Store) UpdateActivity(ctx context.Context, actor domain.Actor, id string, version int, in domain.ActivityInput) (domain.Activity, error) {
-	return store.NewFlow(s).UpdateActivity(ctx, actor, id, version, in)
-}
-
-func (s *Store) DeleteActivity(ctx context.Context, actor domain.Actor, id string, version int) (domain.Activity, error) {
-	return store.NewFlow(s).DeleteActivity(ctx, actor, id, version)
-}
-
-// ApplyBatch is store.Flow.ApplyBatch: one PostgreSQL transaction, the
-// projects written with multi-row statements.
-func (s *Store) ApplyBatch(ctx context.Context, actor domain.Actor, meta store.BatchMeta, items []store.BatchItem) (store.BatchResult, error) {
-	return store.NewFlow(s).ApplyBatch(ctx, actor, meta, items)
-}
-
 // Now is the store's clock; the database stamps audit entries and changes
 // with its own.
 func (s *Store) Now() time.Time { return time.Now() }
