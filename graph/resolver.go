@@ -23,4 +23,7 @@ type Resolver struct {
 	// answers: the HTTP layer catches up on the change feed there, so that
 	// the writer's next tile request sees its write.
 	OnWrite func()
+	// Changes serves the changes subscription; nil refuses it
+	// (UNAVAILABLE).
+	Changes *Changes
 }

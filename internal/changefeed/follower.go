@@ -41,8 +41,45 @@ type Follower struct {
 	feed store.ChangeFeed
 	opts Options
 
-	mu    sync.Mutex // serialises reads, so that changes are applied once and in order
-	since int64      // the last Seq applied; -1 until the start is known
+	mu        sync.Mutex // serialises reads, so that changes are applied once and in order
+	since     int64      // the last Seq applied; -1 until the start is known
+	consumers []Consumer // besides opts.Apply and opts.Reset (Subscribe)
+}
+
+// Consumer is one more reader of what a Follower reads: every instance
+// has one follower, which feeds the tile cache (Options) and any number of
+// consumers (the subscription Hub, an in-process copy of the layers).
+type Consumer interface {
+	// Apply receives each page of new changes, in Seq order, after
+	// Options.Apply; it must not block (it holds up the follower).
+	Apply(cs []domain.Change)
+	// Reset says the follower now stands at Seq latest and cannot tell
+	// what changed before (-1: it does not know yet). Subscribe calls it
+	// once with where the follower stands.
+	Reset(latest int64)
+}
+
+// Subscribe adds c to the consumers of f and tells it where f stands.
+func (f *Follower) Subscribe(c Consumer) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.consumers = append(f.consumers, c)
+	c.Reset(f.since)
+}
+
+func (f *Follower) apply(cs []domain.Change) {
+	f.opts.Apply(cs)
+	for _, c := range f.consumers {
+		c.Apply(cs)
+	}
+}
+
+func (f *Follower) reset(latest int64) {
+	f.opts.Reset()
+	f.since = latest
+	for _, c := range f.consumers {
+		c.Reset(latest)
+	}
 }
 
 // New returns a follower of feed that starts after the feed's latest
@@ -88,8 +125,7 @@ func (f *Follower) CatchUp(ctx context.Context) error {
 		if err != nil {
 			return err
 		}
-		f.opts.Reset()
-		f.since = page.Latest
+		f.reset(page.Latest)
 		return nil
 	}
 	for {
@@ -98,14 +134,13 @@ func (f *Follower) CatchUp(ctx context.Context) error {
 			return err
 		}
 		if page.Missed(f.since) {
-			f.opts.Reset()
-			f.since = page.Latest
+			f.reset(page.Latest)
 			return nil
 		}
 		if len(page.Changes) == 0 {
 			return nil
 		}
-		f.opts.Apply(page.Changes)
+		f.apply(page.Changes)
 		f.since = page.Changes[len(page.Changes)-1].Seq
 		if len(page.Changes) < pageSize {
 			return nil

@@ -164,3 +164,20 @@ func sameOrigin(r *http.Request, origin string) bool {
 	u, err := url.Parse(origin)
 	return err == nil && strings.EqualFold(u.Host, r.Host)
 }
+
+// Trusts reports whether r comes from an origin that may send a token: a
+// listed one (or any, with "*"), the server's own, or none at all (not a
+// browser). For the WebSocket transport, whose token comes after the
+// upgrade, in connection_init.
+func (o CORSOptions) Trusts(r *http.Request) bool {
+	origin := r.Header.Get("Origin")
+	if origin == "" || sameOrigin(r, origin) {
+		return true
+	}
+	for _, l := range o.Origins {
+		if l == "*" || strings.EqualFold(l, origin) {
+			return true
+		}
+	}
+	return false
+}

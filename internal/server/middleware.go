@@ -42,8 +42,13 @@ func requestContext(timeout time.Duration, next http.Handler) http.Handler {
 			id = newRequestID()
 		}
 		w.Header()[RequestIDHeader] = []string{id}
-		ctx, cancel := context.WithTimeout(context.WithValue(r.Context(), requestIDKey{}, id), timeout)
-		defer cancel()
+		ctx := context.WithValue(r.Context(), requestIDKey{}, id)
+		// A subscription stream lives as long as its client wants.
+		if !isStream(r) {
+			var cancel context.CancelFunc
+			ctx, cancel = context.WithTimeout(ctx, timeout)
+			defer cancel()
+		}
 		next.ServeHTTP(w, r.WithContext(ctx))
 	})
 }

@@ -84,6 +84,9 @@ type Config struct {
 	// notification delays the tiles of another instance's write; default
 	// changefeed.DefaultPoll.
 	ChangePoll time.Duration
+	// Subscriptions holds the limits of GraphQL subscriptions (WebSocket
+	// and SSE on /graphql).
+	Subscriptions SubscriptionOptions
 }
 
 // Defaults.
@@ -118,6 +121,7 @@ func (c Config) withDefaults() Config {
 	if c.MaxBodyBytes <= 0 {
 		c.MaxBodyBytes = DefaultMaxBodyBytes
 	}
+	c.Subscriptions = c.Subscriptions.withDefaults()
 	return c
 }
 
@@ -139,6 +143,9 @@ type Server struct {
 	// feed follows the store's change feed (nil for a store without one):
 	// every instance forgets the tiles of every change, whoever made it.
 	feed *changefeed.Follower
+	// hub hands what feed reads to this instance's subscribers (nil
+	// without a feed).
+	hub *changefeed.Hub
 }
 
 // New builds the server over st. When st is also a store.Writer (both
@@ -165,17 +172,25 @@ func New(cfg Config, st store.Store, logger *slog.Logger) *Server {
 	if cf, ok := st.(store.ChangeFeed); ok {
 		s.feed = changefeed.New(context.Background(), cf, changefeed.Options{Poll: s.cfg.ChangePoll, Logger: s.logger,
 			Apply: s.invalidateChanges, Reset: s.tiles.Invalidate})
+		s.hub = changefeed.NewHub(changefeed.HubOptions{Max: s.cfg.Subscriptions.Max,
+			Buffer: s.cfg.Subscriptions.Buffer, Load: graph.LoadRecord(st)})
+		s.feed.Subscribe(s.hub)
 	}
 	s.handler = s.routes()
 	return s
 }
 
 func (s *Server) routes() http.Handler {
-	gql := graph.NewServer(&graph.Resolver{Store: s.store, Writer: s.writer, OnWrite: s.caughtUp}, s.logger, s.cfg.GraphQL)
+	var changes *graph.Changes
+	if s.hub != nil {
+		changes = &graph.Changes{Hub: s.hub, Feed: s.store.(store.ChangeFeed)}
+	}
+	gql := graph.NewServer(&graph.Resolver{Store: s.store, Writer: s.writer, OnWrite: s.caughtUp, Changes: changes}, s.logger, s.cfg.GraphQL)
+	s.addStreamTransports(gql)
 	gql.AddTransport(graphqlHTTP{})
 	endpoint := loaders.Middleware(s.store, gql)
 	auth := func(h http.Handler) http.Handler { return s.authenticate(s.cfg.RequireTokenForReads, h) }
-	endpoint = auth(endpoint)
+	endpoint = s.streams(endpoint, auth(endpoint))
 
 	mux := http.NewServeMux()
 	// The method patterns make the mux answer other methods with 405 and
@@ -385,6 +400,11 @@ func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
 		}
 	}
 	s.logger.Info("shutting down", "timeout", s.cfg.ShutdownTimeout.String())
+	// Subscriptions would hold Shutdown up to its timeout; their clients
+	// hear why and resume elsewhere.
+	if s.hub != nil {
+		s.hub.Close()
+	}
 	shutdownCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), s.cfg.ShutdownTimeout)
 	defer cancel()
 	err := hs.Shutdown(shutdownCtx)
