@@ -609,7 +609,7 @@ func UnmarshalActivityFilter(ctx context.Context, raw any) (model.ActivityFilter
 
 // region    **************************** object.gotpl ****************************
 
-var activityImplementors = []string{"Activity", "Node"}
+var activityImplementors = []string{"Activity", "Node", "ChangeRecord"}
 
 func (ec *executionContext) _Activity(ctx context.Context, sel ast.SelectionSet, obj *domain.Activity) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, activityImplementors)

@@ -553,7 +553,7 @@ func UnmarshalForumFilter(ctx context.Context, raw any) (model.ForumFilter, erro
 
 // region    **************************** object.gotpl ****************************
 
-var forumImplementors = []string{"Forum", "Node"}
+var forumImplementors = []string{"Forum", "ChangeRecord", "Node"}
 
 func (ec *executionContext) _Forum(ctx context.Context, sel ast.SelectionSet, obj *domain.Forum) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, forumImplementors)

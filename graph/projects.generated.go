@@ -1031,7 +1031,7 @@ func UnmarshalProjectOrder(ctx context.Context, raw any) (model.ProjectOrder, er
 
 // region    **************************** object.gotpl ****************************
 
-var projectImplementors = []string{"Project", "Node"}
+var projectImplementors = []string{"Project", "ChangeRecord", "Node"}
 
 func (ec *executionContext) _Project(ctx context.Context, sel ast.SelectionSet, obj *domain.Project) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, projectImplementors)

@@ -25,6 +25,7 @@ type Config = graphql.Config[ResolverRoot, DirectiveRoot, ComplexityRoot]
 type ResolverRoot interface {
 	Activity() ActivityResolver
 	AuditEntry() AuditEntryResolver
+	Change() ChangeResolver
 	CoverageGap() CoverageGapResolver
 	Forum() ForumResolver
 	Kecamatan() KecamatanResolver
@@ -34,6 +35,7 @@ type ResolverRoot interface {
 	Project() ProjectResolver
 	ProjectStatsRow() ProjectStatsRowResolver
 	Query() QueryResolver
+	Subscription() SubscriptionResolver
 	SummaryTotal() SummaryTotalResolver
 }
 
@@ -101,6 +103,18 @@ type ComplexityRoot struct {
 	AuditEntryEdge struct {
 		Cursor func(childComplexity int) int
 		Node   func(childComplexity int) int
+	}
+
+	Change struct {
+		At         func(childComplexity int) int
+		Cursor     func(childComplexity int) int
+		NewBbox    func(childComplexity int) int
+		OldBbox    func(childComplexity int) int
+		Operation  func(childComplexity int) int
+		Record     func(childComplexity int) int
+		RecordID   func(childComplexity int) int
+		RecordType func(childComplexity int) int
+		Version    func(childComplexity int) int
 	}
 
 	CoverageGap struct {
@@ -292,6 +306,10 @@ type ComplexityRoot struct {
 		Projects         func(childComplexity int, filter *model.ProjectFilter, orderBy *model.ProjectOrder, first *int, after *string) int
 		ProjectsLayer    func(childComplexity int, filter *model.ProjectFilter, simplify *float64, precision *int) int
 		Tokens           func(childComplexity int) int
+	}
+
+	Subscription struct {
+		Changes func(childComplexity int, filter *model.ChangeFilter, since *string) int
 	}
 
 	SummaryTotal struct {
@@ -551,6 +569,61 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.AuditEntryEdge.Node(childComplexity), true
+
+	case "Change.at":
+		if e.ComplexityRoot.Change.At == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Change.At(childComplexity), true
+	case "Change.cursor":
+		if e.ComplexityRoot.Change.Cursor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Change.Cursor(childComplexity), true
+	case "Change.newBbox":
+		if e.ComplexityRoot.Change.NewBbox == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Change.NewBbox(childComplexity), true
+	case "Change.oldBbox":
+		if e.ComplexityRoot.Change.OldBbox == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Change.OldBbox(childComplexity), true
+	case "Change.operation":
+		if e.ComplexityRoot.Change.Operation == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Change.Operation(childComplexity), true
+	case "Change.record":
+		if e.ComplexityRoot.Change.Record == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Change.Record(childComplexity), true
+	case "Change.recordId":
+		if e.ComplexityRoot.Change.RecordID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Change.RecordID(childComplexity), true
+	case "Change.recordType":
+		if e.ComplexityRoot.Change.RecordType == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Change.RecordType(childComplexity), true
+	case "Change.version":
+		if e.ComplexityRoot.Change.Version == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Change.Version(childComplexity), true
 
 	case "CoverageGap.distanceMeters":
 		if e.ComplexityRoot.CoverageGap.DistanceMeters == nil {
@@ -1566,6 +1639,18 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Query.Tokens(childComplexity), true
 
+	case "Subscription.changes":
+		if e.ComplexityRoot.Subscription.Changes == nil {
+			break
+		}
+
+		args, err := ec.field_Subscription_changes_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Subscription.Changes(childComplexity, args["filter"].(*model.ChangeFilter), args["since"].(*string)), true
+
 	case "SummaryTotal.budgetRupiah":
 		if e.ComplexityRoot.SummaryTotal.BudgetRupiah == nil {
 			break
@@ -1603,6 +1688,7 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("ActivityFilter", ec.unmarshalInputActivityFilter),
 			graphql.NewInputUnmarshaler("ActivityInput", ec.unmarshalInputActivityInput),
 			graphql.NewInputUnmarshaler("AuditFilter", ec.unmarshalInputAuditFilter),
+			graphql.NewInputUnmarshaler("ChangeFilter", ec.unmarshalInputChangeFilter),
 			graphql.NewInputUnmarshaler("ForumFilter", ec.unmarshalInputForumFilter),
 			graphql.NewInputUnmarshaler("ForumInput", ec.unmarshalInputForumInput),
 			graphql.NewInputUnmarshaler("KelurahanFilter", ec.unmarshalInputKelurahanFilter),
@@ -1654,6 +1740,23 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			ctx = graphql.WithLazyInputUnmarshalerIndex(ctx, inputUnmarshalers)
 			data := ec._Mutation(ctx, opCtx.Operation.SelectionSet)
 			var buf bytes.Buffer
+			data.MarshalGQL(&buf)
+
+			return &graphql.Response{
+				Data: buf.Bytes(),
+			}
+		}
+	case ast.Subscription:
+		next := ec._Subscription(ctx, opCtx.Operation.SelectionSet)
+
+		var buf bytes.Buffer
+		return func(ctx context.Context) *graphql.Response {
+			buf.Reset()
+			data := next(ctx)
+
+			if data == nil {
+				return nil
+			}
 			data.MarshalGQL(&buf)
 
 			return &graphql.Response{
@@ -1866,6 +1969,66 @@ extend type Query {
   one request.
   """
   kelurahanSummary(filter: ProjectFilter): [KelurahanSummary!]!
+}
+`, BuiltIn: false},
+	{Name: "../schema/changes.graphqls", Input: `# Live changes: the change feed as a GraphQL subscription (WebSocket with the
+# graphql-transport-ws protocol, or SSE, on /graphql).
+
+"Which records a ` + "`" + `changes` + "`" + ` subscription delivers; every given condition must hold."
+input ChangeFilter {
+  "Only changes of these layers (none or null: all three)."
+  layers: [ChangeLayer!]
+  "Only changes whose old or new bounding box meets this box: exactly 4 numbers [minLon, minLat, maxLon, maxLat]."
+  bbox: [Float!]
+  "Only changes whose old or new bounding box meets one of these kelurahan (codes, e.g. \"74.72.02.1001\"; at most 100)."
+  kelurahanCodes: [String!]
+}
+
+"The layers whose records change."
+enum ChangeLayer {
+  FORUMS
+  PROJECTS
+  ACTIVITIES
+}
+
+"What a change is about: the record as the queries return it."
+union ChangeRecord = Project | Forum | Activity
+
+"""
+One committed change of a forum, project or activity, from the durable change
+feed, in the order the changes were committed.
+"""
+type Change {
+  "Where this change stands in the feed, opaque: pass it as ` + "`" + `since` + "`" + ` to resume after it."
+  cursor: String!
+  operation: AuditOperation!
+  recordType: RecordType!
+  "The record's own id (` + "`" + `prj-001` + "`" + `)."
+  recordId: String!
+  "The record's version after the change (for a delete, the version deleted)."
+  version: Int!
+  "When the change was committed."
+  at: DateTime!
+  "The bounding box of what the record showed on a map before the change, [minLon, minLat, maxLon, maxLat]; null for a create."
+  oldBbox: [Float!]
+  "The bounding box after the change; null for a delete."
+  newBbox: [Float!]
+  """
+  The record as stored when this event was sent (its version may be newer than
+  ` + "`" + `version` + "`" + ` if it changed again since); null once it is deleted.
+  """
+  record: ChangeRecord
+}
+
+type Subscription {
+  """
+  Every change committed from now on that passes ` + "`" + `filter` + "`" + `, in commit order. With
+  ` + "`" + `since` + "`" + ` (a ` + "`" + `cursor` + "`" + ` received before), first every change after it that the feed
+  still holds, so a client that reconnects misses nothing (a change may come
+  twice, never out of order). A ` + "`" + `since` + "`" + ` older than the feed's retention is
+  BAD_USER_INPUT (` + "`" + `extensions.field` + "`" + ` "since"): reload and subscribe without it.
+  """
+  changes(filter: ChangeFilter, since: String): Change!
 }
 `, BuiltIn: false},
 	{Name: "../schema/common.graphqls", Input: `"""
@@ -2818,6 +2981,30 @@ func (ec *executionContext) childFields_AuditEntryEdge(ctx context.Context, fiel
 		return ec.fieldContext_AuditEntryEdge_node(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type AuditEntryEdge", field.Name)
+}
+
+func (ec *executionContext) childFields_Change(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "cursor":
+		return ec.fieldContext_Change_cursor(ctx, field)
+	case "operation":
+		return ec.fieldContext_Change_operation(ctx, field)
+	case "recordType":
+		return ec.fieldContext_Change_recordType(ctx, field)
+	case "recordId":
+		return ec.fieldContext_Change_recordId(ctx, field)
+	case "version":
+		return ec.fieldContext_Change_version(ctx, field)
+	case "at":
+		return ec.fieldContext_Change_at(ctx, field)
+	case "oldBbox":
+		return ec.fieldContext_Change_oldBbox(ctx, field)
+	case "newBbox":
+		return ec.fieldContext_Change_newBbox(ctx, field)
+	case "record":
+		return ec.fieldContext_Change_record(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Change", field.Name)
 }
 
 func (ec *executionContext) childFields_CoverageGap(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {

@@ -112,6 +112,16 @@ type AuditFilter struct {
 	To *time.Time `json:"to,omitempty"`
 }
 
+// Which records a `changes` subscription delivers; every given condition must hold.
+type ChangeFilter struct {
+	// Only changes of these layers (none or null: all three).
+	Layers []ChangeLayer `json:"layers,omitempty"`
+	// Only changes whose old or new bounding box meets this box: exactly 4 numbers [minLon, minLat, maxLon, maxLat].
+	Bbox []float64 `json:"bbox,omitempty"`
+	// Only changes whose old or new bounding box meets one of these kelurahan (codes, e.g. "74.72.02.1001"; at most 100).
+	KelurahanCodes []string `json:"kelurahanCodes,omitempty"`
+}
+
 // A new token with its secret.
 type CreatedToken struct {
 	// The token as listed.
@@ -319,6 +329,67 @@ type ProjectStatusLabel struct {
 }
 
 type Query struct {
+}
+
+type Subscription struct {
+}
+
+// The layers whose records change.
+type ChangeLayer string
+
+const (
+	ChangeLayerForums     ChangeLayer = "FORUMS"
+	ChangeLayerProjects   ChangeLayer = "PROJECTS"
+	ChangeLayerActivities ChangeLayer = "ACTIVITIES"
+)
+
+var AllChangeLayer = []ChangeLayer{
+	ChangeLayerForums,
+	ChangeLayerProjects,
+	ChangeLayerActivities,
+}
+
+func (e ChangeLayer) IsValid() bool {
+	switch e {
+	case ChangeLayerForums, ChangeLayerProjects, ChangeLayerActivities:
+		return true
+	}
+	return false
+}
+
+func (e ChangeLayer) String() string {
+	return string(e)
+}
+
+func (e *ChangeLayer) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = ChangeLayer(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid ChangeLayer", str)
+	}
+	return nil
+}
+
+func (e ChangeLayer) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *ChangeLayer) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e ChangeLayer) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
 }
 
 // Sort direction.
