@@ -225,10 +225,9 @@ func (r *Resolver) subscribeChanges(ctx context.Context, filter *model.ChangeFil
 				last = ev.Seq
 				return true
 			case <-ctx.Done():
-				return false
 			case <-sub.Done():
-				return false
 			}
+			return false
 		}
 		if from >= 0 && from < sub.Start {
 			if err := sub.Resume(ctx, r.Changes.Feed, from, send); err != nil {
@@ -236,22 +235,23 @@ func (r *Resolver) subscribeChanges(ctx context.Context, filter *model.ChangeFil
 				return
 			}
 		}
+	loop:
 		for {
 			select {
 			case <-ctx.Done():
 				return
 			case ev := <-sub.Events():
 				if !send(ev) {
-					return
+					break loop
 				}
 			case <-sub.Done():
-				// Events queued before the drop still go out, when there
-				// is room; then the reason.
-				if err := sub.Err(); err != nil {
-					r.endChanges(ctx, out, conn, dropError(err, last))
-				}
-				return
+				break loop
 			}
+		}
+		// Dropped by the hub: what is still queued is not sent; the
+		// reason carries the cursor to resume from.
+		if err := sub.Err(); err != nil && ctx.Err() == nil {
+			r.endChanges(ctx, out, conn, dropError(err, last))
 		}
 	}()
 	return out, nil

@@ -2,6 +2,7 @@ package server_test
 
 import (
 	"testing"
+	"time"
 
 	"github.com/serasi/serasi/geodata"
 	"github.com/serasi/serasi/internal/server/servertest"
@@ -43,5 +44,21 @@ func TestWritesMemoryEphemeral(t *testing.T) {
 		}
 		t.Cleanup(func() { st.Close() })
 		return st
+	})
+}
+
+// TestSubscriptionsMemory runs the subscription suite over the embedded
+// store: two servers over one store stand for two instances.
+func TestSubscriptionsMemory(t *testing.T) {
+	servertest.RunSubscriptions(t, func(t *testing.T) servertest.SubscriptionStores {
+		st, err := memory.Open(geodata.FS, t.TempDir())
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { st.Close() })
+		return servertest.SubscriptionStores{Writer: st, Reader: st, Shorten: func(t *testing.T) store.ReadWriter {
+			st.SetChangeRetention(time.Millisecond)
+			return st
+		}}
 	})
 }

@@ -1,10 +1,13 @@
 package server_test
 
 import (
+	"context"
 	"testing"
+	"time"
 
 	"github.com/serasi/serasi/internal/server/servertest"
 	"github.com/serasi/serasi/internal/store"
+	"github.com/serasi/serasi/internal/store/postgis"
 	"github.com/serasi/serasi/internal/store/postgis/postgistest"
 )
 
@@ -25,5 +28,24 @@ func TestWritesPostGIS(t *testing.T) {
 	postgistest.URL(t)
 	servertest.RunWrites(t, func(t *testing.T) store.ReadWriter {
 		return postgistest.Open(t, postgistest.NewSeeded(t))
+	})
+}
+
+// TestSubscriptionsPostGIS runs the subscription suite over two stores on
+// one database, as two instances: written through one, subscribed on the
+// other.
+func TestSubscriptionsPostGIS(t *testing.T) {
+	postgistest.URL(t)
+	servertest.RunSubscriptions(t, func(t *testing.T) servertest.SubscriptionStores {
+		u := postgistest.NewSeeded(t)
+		return servertest.SubscriptionStores{Writer: postgistest.Open(t, u), Reader: postgistest.Open(t, u),
+			Shorten: func(t *testing.T) store.ReadWriter {
+				s, err := postgis.Open(context.Background(), postgis.Config{URL: u, MaxOpenConns: 2, ChangeRetention: time.Millisecond})
+				if err != nil {
+					t.Fatal(err)
+				}
+				t.Cleanup(func() { s.Close() })
+				return s
+			}}
 	})
 }
