@@ -100,6 +100,14 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		"how often to read the change feed besides its wake-ups: the most a lost notification delays other instances' writes in this one's tiles")
 	fs.DurationVar(&c.changeRetention, "change-retention", store.DefaultChangeRetention,
 		"how long the change feed keeps a change (PostGIS change_log, the data directory's feed)")
+	fs.IntVar(&c.http.Subscriptions.PerConn, "max-subscriptions-per-conn", server.DefaultSubscriptionsPerConn,
+		"GraphQL subscriptions one WebSocket may hold at once (TOO_MANY_REQUESTS past it)")
+	fs.IntVar(&c.http.Subscriptions.Max, "max-subscriptions", changefeed.DefaultMaxSubscribers,
+		"GraphQL subscriptions this instance holds at once, over every connection (TOO_MANY_REQUESTS past it)")
+	fs.IntVar(&c.http.Subscriptions.Buffer, "subscription-buffer", changefeed.DefaultBuffer,
+		"changes a subscriber may fall behind before it is dropped (WebSocket close 4001, or a last UNAVAILABLE event on SSE)")
+	fs.DurationVar(&c.http.Subscriptions.Ping, "subscription-ping", server.DefaultSubscriptionPing,
+		"how often subscription streams are pinged (graphql-transport-ws ping, SSE comment); a WebSocket without a pong within twice that is closed; -1ns: never")
 	requireToken, err := envBool("SERASI_REQUIRE_TOKEN")
 	if err != nil {
 		return err

@@ -351,9 +351,9 @@ func testSubFilters(t *testing.T, st SubscriptionStores) {
 		t.Fatal(err)
 	}
 	subs := map[string]string{
-		c.subscribe(map[string]any{"filter": map[string]any{"layers": []string{"FORUMS", "ACTIVITIES"}}}): "forums",
+		c.subscribe(map[string]any{"filter": map[string]any{"layers": []string{"FORUMS", "ACTIVITIES"}}}):      "forums",
 		c.subscribe(map[string]any{"filter": map[string]any{"bbox": []float64{122.60, -5.46, 122.61, -5.45}}}): "bbox",
-		c.subscribe(map[string]any{"filter": map[string]any{"kelurahanCodes": []string{waleCode}}}):             "wale",
+		c.subscribe(map[string]any{"filter": map[string]any{"kelurahanCodes": []string{waleCode}}}):            "wale",
 		c.subscribe(map[string]any{"filter": map[string]any{"layers": []string{"PROJECTS"}, "kelurahanCodes": []string{waleCode},
 			"bbox": []float64{122.60, -5.46, 122.61, -5.45}}}): "all",
 	}
