@@ -195,7 +195,7 @@ func startServe(t *testing.T, bin, dir string, flags ...string) *served {
 
 // startServeWith runs `serasi serve` with args on a free port, env added
 // to the test's environment, and waits until it is ready.
-func startServeWith(t *testing.T, bin string, env []string, args ...string) *served {
+func startServeWith(t testing.TB, bin string, env []string, args ...string) *served {
 	t.Helper()
 	cmd := exec.Command(bin, append([]string{"serve", "--addr", "127.0.0.1:0"}, args...)...)
 	cmd.Env = append(os.Environ(), env...)
@@ -243,7 +243,7 @@ func startServeWith(t *testing.T, bin string, env []string, args ...string) *ser
 	return nil
 }
 
-func (s *served) stop(t *testing.T) {
+func (s *served) stop(t testing.TB) {
 	_ = s.cmd.Process.Signal(syscall.SIGTERM)
 	done := make(chan error, 1)
 	go func() { done <- s.cmd.Wait() }()

@@ -114,7 +114,7 @@ func TestFleet(t *testing.T) {
 }
 
 // pgToken makes an editor token with `serasi token create` on the database.
-func pgToken(t *testing.T, bin string, env []string) string {
+func pgToken(t testing.TB, bin string, env []string) string {
 	t.Helper()
 	var stdout, stderr bytes.Buffer
 	cmd := exec.Command(bin, "token", "create", "--role", "editor", "--name", "fleet")
