@@ -14,6 +14,7 @@ import { graphql } from '../graphql.js';
 import { STATS, updateCharts } from './charts.js';
 import { MODES, classify, fillExpression, renderLegend } from './choropleth.js';
 import { AREA_KINDS, Editor, LINE_KINDS } from './edit.js';
+import { followChanges } from './live.js';
 import { initSession, session } from './session.js';
 import { $, day, el, number, rupiah } from './util.js';
 
@@ -331,6 +332,13 @@ async function main() {
   loadForums();
   updateCount();
   refreshAnalytics(map);
+  // What others write, on this instance or another, shows without a reload.
+  followChanges({
+    graphql: cfg.graphql,
+    token: () => session.token,
+    onChanges: () => afterWrite(map),
+    onGap: () => afterWrite(map),
+  });
 
   // data-ready tells tests (and anyone watching) that every source has
   // loaded and the map has drawn what it has; moving and filtering reset it.
