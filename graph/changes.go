@@ -15,6 +15,7 @@ import (
 	"github.com/vektah/gqlparser/v2/ast"
 	"github.com/vektah/gqlparser/v2/gqlerror"
 
+	"github.com/serasi/serasi/graph/loaders"
 	"github.com/serasi/serasi/graph/model"
 	"github.com/serasi/serasi/internal/changefeed"
 	"github.com/serasi/serasi/internal/domain"
@@ -319,8 +320,10 @@ func (e *DropError) gqlError() *gqlerror.Error {
 // subscriptionEnd is the extension that gives the last response of a
 // changes subscription that the server ended (endChanges) its coded error
 // instead of gqlgen's "null where the schema does not allow it".
+// It also gives each response loaders of its own (loaders.Fresh).
 type subscriptionEnd struct {
 	present graphql.ErrorPresenterFunc
+	store   store.Store
 }
 
 var (
@@ -360,9 +363,12 @@ func (subscriptionEnd) InterceptOperation(ctx context.Context, next graphql.Oper
 }
 
 func (s subscriptionEnd) InterceptResponse(ctx context.Context, next graphql.ResponseHandler) *graphql.Response {
-	resp := next(ctx)
 	st, _ := ctx.Value(subStateKey{}).(*subState)
-	if resp == nil || st == nil {
+	if st == nil {
+		return next(ctx)
+	}
+	resp := next(loaders.Fresh(ctx, s.store))
+	if resp == nil {
 		return resp
 	}
 	if err := st.get(); err != nil {

@@ -75,6 +75,6 @@ func NewServer(r *Resolver, logger *slog.Logger, opts Options) *handler.Server {
 	srv.Use(DepthLimit{Max: opts.MaxDepth})
 	srv.Use(Authorization{})
 	srv.Use(NewComplexityLimit(opts.MaxComplexity, costs))
-	srv.Use(subscriptionEnd{present: ErrorPresenter(logger)})
+	srv.Use(subscriptionEnd{present: ErrorPresenter(logger), store: r.Store})
 	return srv
 }

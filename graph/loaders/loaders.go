@@ -143,6 +143,13 @@ func Middleware(st store.Store, next http.Handler) http.Handler {
 	})
 }
 
+// Fresh returns ctx with loaders of its own over st: each event of a
+// subscription gets them, so that a connection open for hours never reads
+// a relation cached when it began.
+func Fresh(ctx context.Context, st store.Store) context.Context {
+	return context.WithValue(ctx, ctxKey{}, sync.OnceValue(func() *Loaders { return New(st) }))
+}
+
 // For returns the loaders of the request, or nil outside Middleware.
 func For(ctx context.Context) *Loaders {
 	lazy, _ := ctx.Value(ctxKey{}).(func() *Loaders)

@@ -49,6 +49,7 @@ func RunSubscriptions(t *testing.T, newStores func(t *testing.T) SubscriptionSto
 		{"SlowConsumer", testSubSlowConsumer},
 		{"Auth", testSubAuth},
 		{"SSE", testSubSSE},
+		{"FreshRelations", testSubFreshRelations},
 	}
 	for _, g := range groups {
 		t.Run(g.name, func(t *testing.T) { g.run(t, newStores(t)) })
@@ -740,5 +741,61 @@ func testSubSSE(t *testing.T, st SubscriptionStores) {
 	}
 	if ev, _, err := sseEvents(r2); err != nil || ev != "complete" {
 		t.Errorf("SSE after the error: %q %v, want complete", ev, err)
+	}
+}
+
+// testSubFreshRelations: a connection lives for hours, so the relations
+// of each event's record are read for that event, not cached from the
+// first one.
+func testSubFreshRelations(t *testing.T, st SubscriptionStores) {
+	base := serveFleet(t, st.Reader, server.Config{})
+	c, err := dialWS(t, base, nil, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, _ := json.Marshal(map[string]any{"query": `subscription { changes(filter: {layers: [PROJECTS]}) {
+		recordId record { ... on Project { forum { name } } } } }`})
+	c.send(wsMsg{ID: "1", Type: "subscribe", Payload: p})
+	time.Sleep(100 * time.Millisecond)
+	ctx := context.Background()
+	in := monumentAt("Tugu forum", walePoint)
+	in.ForumID = waleForum
+	pr, err := st.Writer.CreateProject(ctx, subEditor, in)
+	if err != nil {
+		t.Fatal(err)
+	}
+	forumName := func() string {
+		t.Helper()
+		m, err := c.read()
+		if err != nil || m.Type != "next" {
+			t.Fatalf("%+v %v, want next", m, err)
+		}
+		var r struct {
+			Data struct {
+				Changes struct {
+					Record struct{ Forum struct{ Name string } }
+				}
+			}
+		}
+		_ = json.Unmarshal(m.Payload, &r)
+		return r.Data.Changes.Record.Forum.Name
+	}
+	before := forumName()
+	f, err := st.Writer.Forum(ctx, waleForum)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = st.Writer.UpdateForum(ctx, subEditor, f.ID, f.Version, domain.ForumInput{Name: f.Name + " Baru",
+		KelurahanCodes: f.KelurahanCodes, YearFormed: f.YearFormed, Status: f.Status, MemberCount: f.MemberCount,
+		Secretariat: f.Secretariat, Description: f.Description})
+	if err != nil {
+		t.Fatal(err)
+	}
+	in.Title = "Tugu forum diubah"
+	if _, err := st.Writer.UpdateProject(ctx, subEditor, pr.ID, pr.Version, in); err != nil {
+		t.Fatal(err)
+	}
+	if after := forumName(); before != f.Name || after != f.Name+" Baru" {
+		t.Errorf("forum of the record: %q then %q, want %q then %q", before, after, f.Name, f.Name+" Baru")
 	}
 }
