@@ -1986,8 +1986,11 @@ input ChangeFilter {
 
 "The layers whose records change."
 enum ChangeLayer {
+  "Forum Keserasian Sosial (FKS)."
   FORUMS
+  "Physical projects."
   PROJECTS
+  "Non-physical activities of the forums."
   ACTIVITIES
 }
 
@@ -2001,7 +2004,9 @@ feed, in the order the changes were committed.
 type Change {
   "Where this change stands in the feed, opaque: pass it as ` + "`" + `since` + "`" + ` to resume after it."
   cursor: String!
+  "CREATE, UPDATE, ARCHIVE or DELETE (an import's records are CREATE or UPDATE)."
   operation: AuditOperation!
+  "FORUM, PROJECT or ACTIVITY."
   recordType: RecordType!
   "The record's own id (` + "`" + `prj-001` + "`" + `)."
   recordId: String!
@@ -2020,6 +2025,7 @@ type Change {
   record: ChangeRecord
 }
 
+"Live changes, over a WebSocket (graphql-transport-ws) or SSE on /graphql."
 type Subscription {
   """
   Every change committed from now on that passes ` + "`" + `filter` + "`" + `, in commit order. With

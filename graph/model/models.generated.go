@@ -331,6 +331,7 @@ type ProjectStatusLabel struct {
 type Query struct {
 }
 
+// Live changes, over a WebSocket (graphql-transport-ws) or SSE on /graphql.
 type Subscription struct {
 }
 
@@ -338,8 +339,11 @@ type Subscription struct {
 type ChangeLayer string
 
 const (
-	ChangeLayerForums     ChangeLayer = "FORUMS"
-	ChangeLayerProjects   ChangeLayer = "PROJECTS"
+	// Forum Keserasian Sosial (FKS).
+	ChangeLayerForums ChangeLayer = "FORUMS"
+	// Physical projects.
+	ChangeLayerProjects ChangeLayer = "PROJECTS"
+	// Non-physical activities of the forums.
 	ChangeLayerActivities ChangeLayer = "ACTIVITIES"
 )
 
