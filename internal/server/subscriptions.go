@@ -2,9 +2,11 @@ package server
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"net/http"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/99designs/gqlgen/graphql/handler"
@@ -185,14 +187,97 @@ func (i wsImplementation) Accept(w http.ResponseWriter, r *http.Request, o trans
 	if err != nil {
 		return nil, err
 	}
+	kc := &killableConn{WebsocketConn: ws}
 	if conn, ok := graph.ConnFrom(r.Context()); ok {
-		conn.Kill = func(err error) {
-			code, reason := closeFor(err)
-			_ = ws.WriteClose(code, reason)
-			_ = ws.Close()
+		conn.Kill = kc.kill
+	}
+	return kc, nil
+}
+
+// killableConn closes its WebSocket with a code of its own once the
+// subscription that must end has had its last result and its complete
+// written (gqlgen writes them after the resolver's channel closes), or
+// after killGrace at the latest.
+type killableConn struct {
+	transport.WebsocketConn
+
+	mu      sync.Mutex
+	pending bool
+	code    int
+	reason  string
+	closed  bool
+}
+
+const killGrace = time.Second
+
+var (
+	_ transport.WebsocketReadLimiter   = (*killableConn)(nil)
+	_ transport.WebsocketReadDeadliner = (*killableConn)(nil)
+)
+
+func (k *killableConn) kill(err error) {
+	k.mu.Lock()
+	k.pending = true
+	k.code, k.reason = closeFor(err)
+	k.mu.Unlock()
+	time.AfterFunc(killGrace, k.closeNow)
+}
+
+func (k *killableConn) closeNow() {
+	k.mu.Lock()
+	if k.closed {
+		k.mu.Unlock()
+		return
+	}
+	k.closed = true
+	code, reason := k.code, k.reason
+	k.mu.Unlock()
+	_ = k.WebsocketConn.WriteClose(code, reason)
+	_ = k.WebsocketConn.Close()
+}
+
+func (k *killableConn) WriteJSON(v any) error {
+	err := k.WebsocketConn.WriteJSON(v)
+	k.mu.Lock()
+	pending := k.pending && !k.closed
+	k.mu.Unlock()
+	if pending {
+		// Rare, so the message is looked at only then.
+		var m struct{ Type string }
+		if b, e := json.Marshal(v); e == nil && json.Unmarshal(b, &m) == nil && (m.Type == "complete" || m.Type == "error") {
+			k.closeNow()
 		}
 	}
-	return ws, nil
+	return err
+}
+
+func (k *killableConn) WriteClose(code int, msg string) error {
+	k.mu.Lock()
+	if k.closed {
+		k.mu.Unlock()
+		return nil
+	}
+	if k.pending { // gqlgen closing after our kill: ours is the reason
+		k.mu.Unlock()
+		k.closeNow()
+		return nil
+	}
+	k.closed = true
+	k.mu.Unlock()
+	return k.WebsocketConn.WriteClose(code, msg)
+}
+
+func (k *killableConn) SetReadLimit(n int64) {
+	if l, ok := k.WebsocketConn.(transport.WebsocketReadLimiter); ok {
+		l.SetReadLimit(n)
+	}
+}
+
+func (k *killableConn) SetReadDeadline(t time.Time) error {
+	if d, ok := k.WebsocketConn.(transport.WebsocketReadDeadliner); ok {
+		return d.SetReadDeadline(t)
+	}
+	return nil
 }
 
 // closeFor is the close code and reason of a subscription that ended

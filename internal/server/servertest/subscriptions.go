@@ -11,6 +11,7 @@ import (
 	"net"
 	"net/http"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -50,6 +51,7 @@ func RunSubscriptions(t *testing.T, newStores func(t *testing.T) SubscriptionSto
 		{"Auth", testSubAuth},
 		{"SSE", testSubSSE},
 		{"FreshRelations", testSubFreshRelations},
+		{"Shutdown", testSubShutdown},
 	}
 	for _, g := range groups {
 		t.Run(g.name, func(t *testing.T) { g.run(t, newStores(t)) })
@@ -61,6 +63,14 @@ var subEditor = domain.Actor{TokenID: "tokservertest", Name: "servertest", Role:
 // serveFleet serves st on a loopback port with the real Serve (so that
 // it follows the change feed) and returns its base URL.
 func serveFleet(t *testing.T, st store.Store, cfg server.Config) string {
+	t.Helper()
+	base, _ := serveStoppable(t, st, cfg)
+	return base
+}
+
+// serveStoppable is serveFleet with a stop that shuts the server down
+// and returns how long that took.
+func serveStoppable(t *testing.T, st store.Store, cfg server.Config) (string, func() time.Duration) {
 	t.Helper()
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
@@ -74,13 +84,21 @@ func serveFleet(t *testing.T, st store.Store, cfg server.Config) string {
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)
 	go func() { done <- srv.Serve(ctx, ln) }()
-	t.Cleanup(func() {
-		cancel()
-		if err := <-done; err != nil {
-			t.Errorf("serve: %v", err)
-		}
-	})
-	return "http://" + ln.Addr().String()
+	var once sync.Once
+	var took time.Duration
+	stop := func() time.Duration {
+		once.Do(func() {
+			start := time.Now()
+			cancel()
+			if err := <-done; err != nil {
+				t.Errorf("serve: %v", err)
+			}
+			took = time.Since(start)
+		})
+		return took
+	}
+	t.Cleanup(func() { stop() })
+	return "http://" + ln.Addr().String(), stop
 }
 
 const changeFields = `cursor operation recordType recordId version at oldBbox newBbox
@@ -797,5 +815,45 @@ func testSubFreshRelations(t *testing.T, st SubscriptionStores) {
 	}
 	if after := forumName(); before != f.Name || after != f.Name+" Baru" {
 		t.Errorf("forum of the record: %q then %q, want %q then %q", before, after, f.Name, f.Name+" Baru")
+	}
+}
+
+// testSubShutdown: on shutdown the subscriptions end at once, each with
+// its reason (WebSocket close 1001; SSE a last UNAVAILABLE event, then
+// complete), rather than holding the shutdown to its timeout.
+func testSubShutdown(t *testing.T, st SubscriptionStores) {
+	base, stop := serveStoppable(t, st.Reader, server.Config{})
+	c, err := dialWS(t, base, nil, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	c.subscribe(nil)
+	res := postSSE(t, base, "", changesSub, nil)
+	time.Sleep(200 * time.Millisecond)
+	if took := stop(); took > time.Second {
+		t.Errorf("shutdown took %s with subscriptions open, want well under the 2 s timeout", took)
+	}
+	var sawUnavailable bool
+	for {
+		m, err := c.read()
+		if err != nil {
+			var ce coderws.CloseError
+			if !errors.As(err, &ce) || ce.Code != coderws.StatusGoingAway {
+				t.Errorf("WebSocket at shutdown: %v, want close 1001", err)
+			}
+			break
+		}
+		sawUnavailable = sawUnavailable || (m.Type == "next" && strings.Contains(string(m.Payload), "SHUTDOWN"))
+	}
+	if !sawUnavailable {
+		t.Error("the WebSocket subscription got no last UNAVAILABLE SHUTDOWN result")
+	}
+	r := bufio.NewReader(res.Body)
+	ev, data, err := sseEvents(r)
+	if err != nil || ev != "next" || !strings.Contains(data, "SHUTDOWN") || !strings.Contains(data, "UNAVAILABLE") {
+		t.Errorf("SSE at shutdown: %q %s %v, want a next event with UNAVAILABLE SHUTDOWN", ev, data, err)
+	}
+	if ev, _, err := sseEvents(r); err != nil || ev != "complete" {
+		t.Errorf("SSE after it: %q %v, want complete", ev, err)
 	}
 }
