@@ -12,6 +12,7 @@ import (
 	"net/http"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -52,6 +53,7 @@ func RunSubscriptions(t *testing.T, newStores func(t *testing.T) SubscriptionSto
 		{"SSE", testSubSSE},
 		{"FreshRelations", testSubFreshRelations},
 		{"Shutdown", testSubShutdown},
+		{"PingPong", testSubPingPong},
 	}
 	for _, g := range groups {
 		t.Run(g.name, func(t *testing.T) { g.run(t, newStores(t)) })
@@ -136,6 +138,9 @@ type wsClient struct {
 	// Read's context ends, which quiet must not do.
 	msgs chan []byte
 	err  error // once msgs is closed
+	// mute leaves the server's pings unanswered (set before any ping).
+	mute  atomic.Bool
+	pings atomic.Int32
 }
 
 type wsMsg struct {
@@ -165,6 +170,16 @@ func dialWS(t *testing.T, base string, header http.Header, payload map[string]an
 			if err != nil {
 				c.err = err
 				return
+			}
+			// Pings are answered here, whatever the test is waiting for.
+			var m wsMsg
+			if json.Unmarshal(b, &m) == nil && m.Type == "ping" {
+				c.pings.Add(1)
+				if !c.mute.Load() {
+					pong, _ := json.Marshal(wsMsg{Type: "pong"})
+					_ = conn.Write(ctx, coderws.MessageText, pong)
+				}
+				continue
 			}
 			c.msgs <- b
 		}
@@ -207,9 +222,6 @@ func (c *wsClient) read() (wsMsg, error) {
 			c.t.Fatalf("websocket message %s: %v", b, err)
 		}
 		switch m.Type {
-		case "ping":
-			c.send(wsMsg{Type: "pong"})
-			continue
 		case "pong", "ka":
 			continue
 		}
@@ -855,5 +867,35 @@ func testSubShutdown(t *testing.T, st SubscriptionStores) {
 	}
 	if ev, _, err := sseEvents(r); err != nil || ev != "complete" {
 		t.Errorf("SSE after it: %q %v, want complete", ev, err)
+	}
+}
+
+// testSubPingPong: the server pings; a client that answers stays, one
+// that does not is closed after twice the interval.
+func testSubPingPong(t *testing.T, st SubscriptionStores) {
+	const ping = 100 * time.Millisecond
+	base := serveFleet(t, st.Reader, server.Config{Subscriptions: server.SubscriptionOptions{Ping: ping}})
+	alive, err := dialWS(t, base, nil, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	mute, err := dialWS(t, base, nil, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	mute.mute.Store(true)
+	alive.subscribe(nil)
+	mute.subscribe(nil)
+	start := time.Now()
+	if _, err := mute.read(); err == nil {
+		t.Fatal("the client that never answers a ping got a message, want its connection closed")
+	}
+	if took := time.Since(start); took > 10*ping || mute.pings.Load() == 0 {
+		t.Errorf("closed after %s and %d pings, want about %s", took, mute.pings.Load(), 2*ping)
+	}
+	time.Sleep(5 * ping)
+	p := createMonument(t, st.Writer, "Tugu ping", walePoint)
+	if ch := alive.change(); ch.RecordID != p.ID || alive.pings.Load() < 3 {
+		t.Errorf("the answering client: %s after %d pings, want %s after several", ch.RecordID, alive.pings.Load(), p.ID)
 	}
 }
