@@ -199,11 +199,15 @@ func (r *Resolver) subscribeChanges(ctx context.Context, filter *model.ChangeFil
 		return nil, err
 	}
 	// A since older than retention is refused now, as the subscription's
-	// error, rather than after some events.
-	if from >= 0 && from < sub.Start {
+	// error, rather than after some events; so is one ahead of the feed
+	// (not a cursor of this feed), which would skip changes silently.
+	if from >= 0 && from != sub.Start {
 		page, err := r.Changes.Feed.Changes(ctx, from, 0)
 		if err == nil && page.Missed(from) {
 			err = &changefeed.MissedError{Since: from, Oldest: page.Oldest}
+		}
+		if err == nil && from > page.Latest {
+			err = domain.Invalid("since", "is ahead of the change feed: not a cursor of this server's feed")
 		}
 		if err != nil {
 			sub.Close()

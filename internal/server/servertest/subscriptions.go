@@ -424,6 +424,7 @@ func testSubFilters(t *testing.T, st SubscriptionStores) {
 		{map[string]any{"filter": map[string]any{"bbox": []float64{1, 2, 3}}}, "filter.bbox"},
 		{map[string]any{"filter": map[string]any{"bbox": []float64{123, -5, 122, -4}}}, "filter.bbox"},
 		{map[string]any{"since": "not a cursor"}, "since"},
+		{map[string]any{"since": graph.EncodeChangeCursor(1 << 40)}, "since"},
 	} {
 		id := c.subscribe(tc.vars)
 		gotID, r := c.next()
