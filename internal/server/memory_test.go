@@ -48,7 +48,8 @@ func TestWritesMemoryEphemeral(t *testing.T) {
 }
 
 // TestSubscriptionsMemory runs the subscription suite over the embedded
-// store: two servers over one store stand for two instances.
+// store: changes are written to the store directly, not through the
+// server that follows its feed, as another instance's would be.
 func TestSubscriptionsMemory(t *testing.T) {
 	servertest.RunSubscriptions(t, func(t *testing.T) servertest.SubscriptionStores {
 		st, err := memory.Open(geodata.FS, t.TempDir())
