@@ -34,6 +34,7 @@ func (s *Store) Update(ctx context.Context, fn func(store.Tx) error) error {
 	if err := tx.Commit(); err != nil {
 		return fmt.Errorf("postgis: commit: %w", err)
 	}
+	s.afterWrite(ctx)
 	return nil
 }
 
@@ -334,7 +335,7 @@ const pruneEvery = time.Minute
 // AppendChanges inserts cs into change_log and, at most every pruneEvery,
 // drops what is past retention.
 func (t *pgTx) AppendChanges(ctx context.Context, cs []domain.Change) error {
-	if len(cs) == 0 {
+	if len(cs) == 0 || t.s.noFeed {
 		return nil
 	}
 	n := len(cs)
