@@ -136,3 +136,23 @@ func BenchmarkWrites(b *testing.B) {
 		return postgistest.Open(b, postgistest.NewSeeded(b))
 	})
 }
+
+// BenchmarkWriteFeed measures what the change feed costs a write: the same
+// single-record writes (storetest.BenchmarkWrites: create, update, 8
+// writers per CPU creating) on two stores over one seeded database, one
+// with the feed and one without (postgis.WithoutChangeFeed), their
+// sub-benchmarks run in turn, so that -count rounds interleave them:
+//
+//	scripts/pgtest run -- go test -run '^$' -bench WriteFeed -count 5 -benchtime 2000x ./internal/store/postgis/
+func BenchmarkWriteFeed(b *testing.B) {
+	u := postgistest.NewSeeded(b)
+	with := postgistest.Open(b, u)
+	without := postgistest.Open(b, u)
+	postgis.WithoutChangeFeed(without)
+	b.Run("feed", func(b *testing.B) {
+		storetest.BenchmarkWrites(b, func(b *testing.B) store.ReadWriter { return with })
+	})
+	b.Run("nofeed", func(b *testing.B) {
+		storetest.BenchmarkWrites(b, func(b *testing.B) store.ReadWriter { return without })
+	})
+}
