@@ -271,6 +271,9 @@ func (t *tx) AppendAudit(ctx context.Context, e *domain.AuditEntry) error {
 // AppendChanges adds cs to the feed: a bucket of the data file or, without
 // one, next's in-memory feed, and drops what is past retention.
 func (t *tx) AppendChanges(ctx context.Context, cs []domain.Change) error {
+	if t.s.feed.off {
+		return nil
+	}
 	at := t.s.now().UTC().Truncate(time.Microsecond)
 	cutoff := at.Add(-t.s.changeRetention())
 	t.changes += len(cs)

@@ -151,3 +151,34 @@ func BenchmarkWrites(b *testing.B) {
 		})
 	})
 }
+
+// BenchmarkWriteFeed measures what the change feed costs a write: the same
+// single-record writes (storetest.BenchmarkWrites) on two stores with a data
+// file whose fsync is off (NoSync, to see the bucket rather than the disk),
+// one with the feed and one without (WithoutChangeFeed), in rounds that
+// interleave them:
+//
+//	go test -run '^$' -bench WriteFeed -benchtime 2000x ./internal/store/memory/
+func BenchmarkWriteFeed(b *testing.B) {
+	open := func(b *testing.B, feed bool) *memory.Store {
+		s, err := memory.Open(geodata.FS, b.TempDir())
+		if err != nil {
+			b.Fatal(err)
+		}
+		b.Cleanup(func() { s.Close() })
+		memory.SetNoSync(s, true)
+		if !feed {
+			memory.WithoutChangeFeed(s)
+		}
+		return s
+	}
+	with, without := open(b, true), open(b, false)
+	for r := range 5 {
+		b.Run(fmt.Sprintf("round%d/feed", r+1), func(b *testing.B) {
+			storetest.BenchmarkWrites(b, func(b *testing.B) store.ReadWriter { return with })
+		})
+		b.Run(fmt.Sprintf("round%d/nofeed", r+1), func(b *testing.B) {
+			storetest.BenchmarkWrites(b, func(b *testing.B) store.ReadWriter { return without })
+		})
+	}
+}
