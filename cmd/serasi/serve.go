@@ -49,11 +49,11 @@ type serveConfig struct {
 // runServe runs the API until ctx is cancelled (SIGINT/SIGTERM), then shuts
 // down gracefully.
 //
-//	serasi serve [--addr :8080] [--database-url URL] [--migrate]
+//	serasi serve [--addr :8080] [--database-url URL] [--database-read-url URL] [--migrate]
 //	             [--data-dir DIR | --ephemeral] [--require-token-for-reads] [--projects FILE]
 //	             [--debug-addr 127.0.0.1:6060] [--metrics-addr 127.0.0.1:9090] [--cors-origins https://a.example,https://b.example]
 //
-// Flags fall back to the environment: SERASI_ADDR, DATABASE_URL,
+// Flags fall back to the environment: SERASI_ADDR, DATABASE_URL, DATABASE_READ_URL,
 // SERASI_DATA_DIR, SERASI_REQUIRE_TOKEN, SERASI_DEBUG_ADDR, SERASI_METRICS_ADDR,
 // SERASI_CORS_ORIGINS.
 func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) error {
@@ -72,6 +72,12 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		"on SIGTERM, how long requests in flight may finish before the server gives up on them (and exits non-zero)")
 	fs.DurationVar(&c.http.ShutdownDelay, "shutdown-delay", 0,
 		"on SIGTERM, keep serving this long with /readyz answering 503 before closing the listener (for a load balancer to notice)")
+	fs.StringVar(&c.pg.ReadURL, "database-read-url", os.Getenv("DATABASE_READ_URL"),
+		"PostGIS streaming replica that serves reads (env DATABASE_READ_URL); writes, the change feed, tokens and tiles stay on --database-url")
+	fs.DurationVar(&c.pg.ReplicaMaxLag, "replica-max-lag", postgis.DefaultReplicaMaxLag,
+		"reads leave the replica for the primary while it is further behind than this")
+	fs.DurationVar(&c.pg.ReplicaCheck, "replica-check", postgis.DefaultReplicaCheck,
+		"how often the replica's replay position and lag are checked")
 	fs.IntVar(&c.pg.MaxOpenConns, "db-max-open", 0, "PostGIS pool size (default 2 × CPUs)")
 	fs.IntVar(&c.pg.MaxIdleConns, "db-max-idle", 0, "idle PostGIS connections kept (default the pool size)")
 	fs.DurationVar(&c.pg.StatementTimeout, "db-statement-timeout", 10*time.Second, "PostGIS statement timeout (0: none)")
@@ -127,6 +133,9 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		return fmt.Errorf("serve: unexpected arguments %q", fs.Args())
 	}
 	c.pg.URL = c.databaseURL
+	if c.pg.ReadURL != "" && c.pg.URL == "" {
+		return fmt.Errorf("serve: --database-read-url needs --database-url (the primary)")
+	}
 	if c.changeRetention <= 0 {
 		return fmt.Errorf("serve: --change-retention must be positive")
 	}

@@ -152,6 +152,8 @@ func (f *Flow) ApplyBatch(ctx context.Context, actor domain.Actor, meta BatchMet
 		return BatchResult{}, domain.Invalid("items", "a batch holds at most %d items, not %d", MaxBatchItems, len(items))
 	}
 	var res BatchResult
+	// The entry gets its id by the time Update commits (Tx.AppendAudit).
+	var e domain.AuditEntry
 	err := f.s.Update(ctx, func(tx Tx) error {
 		b, err := newBatch(ctx, f, tx, items)
 		if err != nil {
@@ -167,14 +169,12 @@ func (f *Flow) ApplyBatch(ctx context.Context, actor domain.Actor, meta BatchMet
 		if err := tx.Apply(ctx, b.writes()); err != nil {
 			return err
 		}
-		e, err := batchAudit(actor, meta, res)
-		if err != nil {
+		if e, err = batchAudit(actor, meta, res); err != nil {
 			return err
 		}
 		if err := tx.AppendAudit(ctx, &e); err != nil {
 			return err
 		}
-		res.AuditID = e.ID
 		return tx.AppendChanges(ctx, b.changes)
 	})
 	if errors.Is(err, errDryRun) {
@@ -183,6 +183,7 @@ func (f *Flow) ApplyBatch(ctx context.Context, actor domain.Actor, meta BatchMet
 	if err != nil {
 		return BatchResult{}, err
 	}
+	res.AuditID = e.ID // 0 for a dry run
 	return res, nil
 }
 

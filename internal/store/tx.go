@@ -30,7 +30,9 @@ type Tx interface {
 	// read it for update). Forums come before the projects and activities
 	// that may refer to them.
 	Apply(ctx context.Context, ws []Write) error
-	// AppendAudit numbers e (ID) and stamps it (At, UTC, microseconds).
+	// AppendAudit numbers e (ID) and stamps it (At, UTC, microseconds),
+	// at the latest when the transaction commits (PostGIS inserts it with
+	// the changes that follow, in one statement).
 	AppendAudit(ctx context.Context, e *domain.AuditEntry) error
 	// AppendChanges numbers the changes in order (Seq), stamps them (At)
 	// and adds them to the change feed; readers of the feed see them once

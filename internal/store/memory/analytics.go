@@ -109,7 +109,7 @@ func (s *Store) KelurahanSummaries(ctx context.Context, f domain.ProjectFilter) 
 			ByKind: []domain.SummaryTotal{}, ByYear: []domain.SummaryTotal{}}
 	}
 	for _, h := range d.matchProjects(f) {
-		p := &d.projects[h.i]
+		p := h.p
 		i, ok := d.kelByCode[p.KelurahanCode]
 		if !ok {
 			continue

@@ -24,6 +24,9 @@ type feedState struct {
 	mu        sync.Mutex
 	retention time.Duration
 	listeners map[chan struct{}]struct{}
+	// off skips the feed's writes: only tests set it, to measure what the
+	// feed costs (BenchmarkWriteFeed).
+	off bool
 }
 
 // SetChangeRetention sets how long the change feed keeps a change; zero

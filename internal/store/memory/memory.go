@@ -50,9 +50,8 @@ type Store struct {
 }
 
 // data is one immutable snapshot of everything the store knows, with its
-// indexes. Records are ordered by code or id, except projects, whose order
-// after writes is arbitrary (every answer sorts them); the maps point into
-// the slices.
+// indexes. Records are ordered by code or id; the maps point into the
+// slices. Projects live in copy-on-write trees (projects.go).
 type data struct {
 	kecamatans []domain.Kecamatan
 	kecByCode  map[string]int
@@ -75,9 +74,8 @@ type data struct {
 	forums    []domain.Forum
 	forumByID map[string]int
 
-	projects  []domain.Project
-	projByID  map[string]int
-	projIndex rtree.RTreeG[int32] // bounds of project geometries (points, lines, polygons)
+	projects  *projectTree                  // by id
+	projIndex rtree.RTreeG[*domain.Project] // bounds of project geometries (points, lines, polygons)
 
 	activities []domain.Activity
 	actByID    map[string]int
@@ -138,18 +136,16 @@ func newData(kecamatans []domain.Kecamatan, kelurahans []domain.Kelurahan, forum
 	d := &data{
 		kecamatans: kecamatans,
 		kelurahans: kelurahans,
-		projects:   projects,
+		projects:   newProjectTree(),
 		tokens:     tokens,
 	}
 	// The dataset comes ordered, but the answers' order is a contract of this
 	// store, so it does not rely on that.
 	slices.SortFunc(d.kecamatans, func(a, b domain.Kecamatan) int { return strings.Compare(a.Code, b.Code) })
 	slices.SortFunc(d.kelurahans, func(a, b domain.Kelurahan) int { return strings.Compare(a.Code, b.Code) })
-	slices.SortFunc(d.projects, func(a, b domain.Project) int { return strings.Compare(a.ID, b.ID) })
 
 	d.kecByCode = indexBy(d.kecamatans, func(k domain.Kecamatan) string { return k.Code })
 	d.kelByCode = indexBy(d.kelurahans, func(k domain.Kelurahan) string { return k.Code })
-	d.projByID = indexBy(d.projects, func(p domain.Project) string { return p.ID })
 	d.setForums(forums)
 	d.setActivities(activities)
 
@@ -166,12 +162,8 @@ func newData(kecamatans []domain.Kecamatan, kelurahans []domain.Kelurahan, forum
 		}
 	}
 	d.neighbours = neighbours(d.kelurahans, &d.kelIndex)
-	for i, p := range d.projects {
-		if p.Geometry == nil {
-			continue
-		}
-		b := p.Geometry.Bound()
-		d.projIndex.Insert(b.Min, b.Max, int32(i))
+	for i := range projects {
+		d.putStored(&projects[i])
 	}
 	return d
 }

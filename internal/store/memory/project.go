@@ -15,10 +15,10 @@ import (
 	"github.com/serasi/serasi/internal/store"
 )
 
-// hit is a matched project: its index in data.projects and, with a Near
-// filter, its geodesic distance in metres.
+// hit is a matched project (the stored one: clone it to hand it out) and,
+// with a Near filter, its geodesic distance in metres.
 type hit struct {
-	i    int32
+	p    *domain.Project
 	dist float64
 }
 
@@ -40,7 +40,7 @@ func (s *Store) Projects(ctx context.Context, f domain.ProjectFilter, o domain.P
 	win := page(hits, p)
 	items := make([]domain.ProjectHit, len(win))
 	for j, h := range win {
-		items[j] = domain.ProjectHit{Project: cloneProject(d.projects[h.i]), DistanceMeters: h.dist}
+		items[j] = domain.ProjectHit{Project: cloneProject(*h.p), DistanceMeters: h.dist}
 	}
 	total := len(hits)
 	if p.NoCount {
@@ -54,7 +54,7 @@ func (s *Store) Projects(ctx context.Context, f domain.ProjectFilter, o domain.P
 const walkScan = 50
 
 // walkByID answers an uncounted page by id, from the start or a key, by
-// walking the projects in id order (d.projects is sorted by id) and testing
+// walking the projects in id order (the tree's order) and testing
 // each until the page is full: a few hundred tests where the filter keeps
 // one project in 50 or more, instead of every match in a box tested exactly
 // and sorted. ok is false when the walk did not fill the page within
@@ -63,30 +63,29 @@ func (d *data) walkByID(f domain.ProjectFilter, o domain.ProjectOrder, p domain.
 	if !p.NoCount || o.Field != domain.OrderByID || o.Desc || f.Near != nil || p.Limit <= 0 {
 		return nil, false
 	}
-	start := 0
-	if f.IDAfter != "" {
-		start, _ = slices.BinarySearchFunc(d.projects, f.IDAfter, func(pr domain.Project, id string) int {
-			return strings.Compare(pr.ID, id)
-		})
-	}
 	need := p.Offset + p.Limit
 	budget := walkScan * need
 	match := d.projectMatcher(f)
 	var hits []hit
-	i := start
-	for ; i < len(d.projects) && len(hits) < need && budget > 0; i++ {
+	exhausted := true // the walk reached the last project
+	d.projectsFrom(f.IDAfter, func(pr *domain.Project) bool {
+		if len(hits) >= need || budget <= 0 {
+			exhausted = false
+			return false
+		}
 		budget--
-		if h, ok := match(int32(i)); ok {
+		if h, ok := match(pr); ok {
 			hits = append(hits, h)
 		}
-	}
-	if len(hits) < need && i < len(d.projects) {
+		return true
+	})
+	if len(hits) < need && !exhausted {
 		return nil, false
 	}
 	win := page(hits, p)
 	items := make([]domain.ProjectHit, len(win))
 	for j, h := range win {
-		items[j] = domain.ProjectHit{Project: cloneProject(d.projects[h.i])}
+		items[j] = domain.ProjectHit{Project: cloneProject(*h.p)}
 	}
 	return items, true
 }
@@ -94,11 +93,11 @@ func (d *data) walkByID(f domain.ProjectFilter, o domain.ProjectOrder, p domain.
 // Project returns one project, or ENOTFOUND.
 func (s *Store) Project(ctx context.Context, id string) (domain.Project, error) {
 	d := s.snapshot()
-	i, ok := d.projByID[id]
+	p, ok := d.project(id)
 	if !ok {
 		return domain.Project{}, domain.NotFound("project", id)
 	}
-	return cloneProject(d.projects[i]), nil
+	return cloneProject(*p), nil
 }
 
 // matchProjects returns the projects matching a validated filter, in no
@@ -107,10 +106,11 @@ func (s *Store) Project(ctx context.Context, id string) (domain.Project, error) 
 func (d *data) matchProjects(f domain.ProjectFilter) []hit {
 	match := d.projectMatcher(f)
 	var hits []hit
-	consider := func(i int32) {
-		if h, ok := match(i); ok {
+	consider := func(p *domain.Project) bool {
+		if h, ok := match(p); ok {
 			hits = append(hits, h)
 		}
+		return true
 	}
 	switch {
 	case f.Near != nil:
@@ -118,20 +118,18 @@ func (d *data) matchProjects(f domain.ProjectFilter) []hit {
 		if f.BBox != nil {
 			b = intersection(b, *f.BBox)
 		}
-		d.projIndex.Search(b.Min, b.Max, func(_, _ [2]float64, i int32) bool { consider(i); return true })
+		d.projIndex.Search(b.Min, b.Max, func(_, _ [2]float64, p *domain.Project) bool { return consider(p) })
 	case f.BBox != nil:
-		d.projIndex.Search(f.BBox.Min, f.BBox.Max, func(_, _ [2]float64, i int32) bool { consider(i); return true })
+		d.projIndex.Search(f.BBox.Min, f.BBox.Max, func(_, _ [2]float64, p *domain.Project) bool { return consider(p) })
 	default:
-		for i := range d.projects {
-			consider(int32(i))
-		}
+		d.projects.Scan(consider)
 	}
 	return hits
 }
 
 // projectMatcher returns the test of one project against a validated
 // filter, with its distance when the filter has Near.
-func (d *data) projectMatcher(f domain.ProjectFilter) func(i int32) (hit, bool) {
+func (d *data) projectMatcher(f domain.ProjectFilter) func(p *domain.Project) (hit, bool) {
 	kinds := stringSet(f.Kinds)
 	statuses := stringSet(f.Statuses)
 	kelurahans := stringSet(f.KelurahanCodes)
@@ -145,8 +143,7 @@ func (d *data) projectMatcher(f domain.ProjectFilter) func(i int32) (hit, bool) 
 		withinBound = f.Within.Bound()
 	}
 
-	return func(i int32) (hit, bool) {
-		p := &d.projects[i]
+	return func(p *domain.Project) (hit, bool) {
 		switch {
 		case kinds != nil && !kinds[p.Kind],
 			statuses != nil && !statuses[p.Status],
@@ -161,7 +158,7 @@ func (d *data) projectMatcher(f domain.ProjectFilter) func(i int32) (hit, bool) 
 			f.Within != nil && !(withinBound.Intersects(p.Geometry.Bound()) && spatial.Covers(f.Within, p.Geometry)):
 			return hit{}, false
 		}
-		h := hit{i: i}
+		h := hit{p: p}
 		if f.Near != nil {
 			h.dist = geodesy.DistanceToGeometry(f.Near.Point, p.Geometry)
 			if h.dist > f.Near.RadiusMeters {
@@ -185,7 +182,7 @@ func intersection(a, b orb.Bound) orb.Bound {
 // ascending, whatever the direction.
 func (d *data) projectOrder(o domain.ProjectOrder) func(a, b hit) int {
 	return func(a, b hit) int {
-		pa, pb := &d.projects[a.i], &d.projects[b.i]
+		pa, pb := a.p, b.p
 		var c int
 		switch o.Field {
 		case domain.OrderByYear:
@@ -225,7 +222,7 @@ func (s *Store) NearestProjects(ctx context.Context, p orb.Point, limit int, kin
 	hits := d.nearest(p, limit, stringSet(kinds))
 	out := make([]domain.ProjectHit, len(hits))
 	for j, h := range hits {
-		out[j] = domain.ProjectHit{Project: cloneProject(d.projects[h.i]), DistanceMeters: h.dist}
+		out[j] = domain.ProjectHit{Project: cloneProject(*h.p), DistanceMeters: h.dist}
 	}
 	return out, nil
 }
@@ -239,19 +236,19 @@ func (d *data) nearest(p orb.Point, limit int, kinds map[domain.ProjectKind]bool
 		// Items too are ranked by the lower bound of their box: the exact
 		// distance, which costs far more, is measured only for the items
 		// that come out of the walk.
-		func(lo, hi [2]float64, i int32, item bool) float64 {
-			if item && kinds != nil && !kinds[d.projects[i].Kind] {
+		func(lo, hi [2]float64, pr *domain.Project, item bool) float64 {
+			if item && kinds != nil && !kinds[pr.Kind] {
 				return math.Inf(1)
 			}
 			return bb.metres(lo, hi)
 		},
-		func(_, _ [2]float64, i int32, bound float64) bool {
+		func(_, _ [2]float64, pr *domain.Project, bound float64) bool {
 			// Every item still to come is at least bound away. At exactly
 			// the distance of the last hit it may still win on its id.
 			if math.IsInf(bound, 1) || len(hits) == limit && bound > hits[limit-1].dist {
 				return false
 			}
-			h := hit{i: i, dist: geodesy.DistanceToGeometry(p, d.projects[i].Geometry)}
+			h := hit{p: pr, dist: geodesy.DistanceToGeometry(p, pr.Geometry)}
 			at, _ := slices.BinarySearchFunc(hits, h, byDistance)
 			if at < limit {
 				hits = slices.Insert(hits, at, h)[:min(limit, len(hits)+1)]
@@ -357,7 +354,7 @@ func (s *Store) ProjectStats(ctx context.Context, f domain.ProjectFilter, by []d
 		groups[statsKey{}] = &domain.StatsRow{}
 	}
 	for _, h := range d.matchProjects(f) {
-		p := &d.projects[h.i]
+		p := h.p
 		var k statsKey
 		for _, dim := range by {
 			switch dim {

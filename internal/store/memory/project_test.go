@@ -78,13 +78,14 @@ func TestNearestDense(t *testing.T) {
 			for _, kinds := range []map[domain.ProjectKind]bool{nil, {domain.SportsField: true}} {
 				got := d.nearest(p, limit, kinds)
 				var want []hit
-				for i, pr := range d.projects {
+				d.projects.Scan(func(pr *domain.Project) bool {
 					if kinds == nil || kinds[pr.Kind] {
-						want = append(want, hit{int32(i), geodesy.DistanceToGeometry(p, pr.Geometry)})
+						want = append(want, hit{pr, geodesy.DistanceToGeometry(p, pr.Geometry)})
 					}
-				}
+					return true
+				})
 				slices.SortFunc(want, func(a, b hit) int {
-					return cmp.Or(cmp.Compare(a.dist, b.dist), strings.Compare(d.projects[a.i].ID, d.projects[b.i].ID))
+					return cmp.Or(cmp.Compare(a.dist, b.dist), strings.Compare(a.p.ID, b.p.ID))
 				})
 				want = want[:limit]
 				if !slices.Equal(got, want) {

@@ -11,9 +11,8 @@ import (
 // Copy-on-write changes of a snapshot. Each returns a new *data that shares
 // everything the change does not touch with d; d itself is never modified,
 // since readers may be answering from it. Forums, activities and tokens are
-// few and are rebuilt whole; projects may number 100,000, so their R-tree
-// is copied lazily (rtree.Copy is copy-on-write) and changed in place of
-// one entry.
+// few and are rebuilt whole; projects may number 100,000 and are written
+// through a transaction (tx.go) into copy-on-write trees (projects.go).
 
 func (d *data) shallow() *data {
 	nd := *d
@@ -74,54 +73,6 @@ func (d *data) withoutActivity(id string) *data {
 	nd := d.shallow()
 	i := d.actByID[id]
 	nd.setActivities(slices.Delete(slices.Clone(d.activities), i, i+1))
-	return nd
-}
-
-// withProject returns d with p added or, when its id exists, replaced.
-func (d *data) withProject(p domain.Project) *data {
-	nd := d.shallow()
-	tree := d.projIndex.Copy()
-	if i, ok := d.projByID[p.ID]; ok {
-		nd.projects = slices.Clone(d.projects)
-		old := d.projects[i].Geometry.Bound()
-		tree.Delete(old.Min, old.Max, int32(i))
-		nd.projects[i] = p
-		b := p.Geometry.Bound()
-		tree.Insert(b.Min, b.Max, int32(i))
-	} else {
-		i := len(d.projects)
-		// A full slice: append copies it rather than writing into an
-		// array an older snapshot may share.
-		nd.projects = append(d.projects[:i:i], p)
-		nd.projByID = maps.Clone(d.projByID)
-		nd.projByID[p.ID] = i
-		b := p.Geometry.Bound()
-		tree.Insert(b.Min, b.Max, int32(i))
-	}
-	nd.projIndex = *tree
-	return nd
-}
-
-// withoutProject returns d without the project id (which exists). The last
-// project moves into its slot, so only two index entries change.
-func (d *data) withoutProject(id string) *data {
-	nd := d.shallow()
-	tree := d.projIndex.Copy()
-	i, last := d.projByID[id], len(d.projects)-1
-	b := d.projects[i].Geometry.Bound()
-	tree.Delete(b.Min, b.Max, int32(i))
-	nd.projects = slices.Clone(d.projects[:last])
-	nd.projByID = maps.Clone(d.projByID)
-	delete(nd.projByID, id)
-	if i != last {
-		moved := d.projects[last]
-		mb := moved.Geometry.Bound()
-		tree.Delete(mb.Min, mb.Max, int32(last))
-		tree.Insert(mb.Min, mb.Max, int32(i))
-		nd.projects[i] = moved
-		nd.projByID[moved.ID] = i
-	}
-	nd.projIndex = *tree
 	return nd
 }
 

@@ -72,9 +72,8 @@ type tx struct {
 	next *data // nil until the first write
 	btx  *bolt.Tx
 
-	ownForums, ownActivities          bool
-	ownProjects, ownProjByID, ownTree bool
-	changes                           int
+	ownForums, ownActivities, ownProjects bool
+	changes                               int
 }
 
 func (t *tx) view() *data {
@@ -116,7 +115,13 @@ func (t *tx) ForumsForUpdate(ctx context.Context, ids []string) (map[string]doma
 
 func (t *tx) ProjectsForUpdate(ctx context.Context, ids []string) (map[string]domain.Project, error) {
 	d := t.view()
-	return pick(ids, d.projByID, d.projects, cloneProject), nil
+	out := make(map[string]domain.Project, len(ids))
+	for _, id := range ids {
+		if p, ok := d.project(id); ok {
+			out[id] = cloneProject(*p)
+		}
+	}
+	return out, nil
 }
 
 func (t *tx) ActivitiesForUpdate(ctx context.Context, ids []string) (map[string]domain.Activity, error) {
@@ -227,66 +232,23 @@ func (t *tx) putActivity(n *data, w store.Write) error {
 	return nil
 }
 
-// putProject changes the project slice, id map and R-tree in place once
-// this transaction owns them. A create appends to a full slice, so that
-// the first one copies the array (which older snapshots share) and later
-// ones grow the copy.
+// putProject changes the project trees, which the first project write of
+// the transaction copies (an O(1) copy-on-write: each change then copies
+// only the nodes on its path, so a write costs O(log n) and a batch shares
+// the copied nodes between its records).
 func (t *tx) putProject(n *data, w store.Write) error {
-	if !t.ownTree {
-		n.projIndex, t.ownTree = *t.cur.projIndex.Copy(), true
+	if !t.ownProjects {
+		n.projects, n.projIndex, t.ownProjects = t.cur.projects.Copy(), *t.cur.projIndex.Copy(), true
 	}
-	ownMap := func() {
-		if !t.ownProjByID {
-			n.projByID, t.ownProjByID = maps.Clone(n.projByID), true
-		}
-	}
-	ownSlice := func() {
-		if !t.ownProjects {
-			n.projects, t.ownProjects = slices.Clone(n.projects), true
-		}
-	}
-	i, exists := n.projByID[w.ID]
+	_, exists := n.project(w.ID)
 	switch {
 	case w.Op == domain.OpCreate && exists:
 		return store.Taken("project", w.ID)
 	case w.Op == domain.OpDelete:
-		ownSlice()
-		ownMap()
-		last := len(n.projects) - 1
-		b := n.projects[i].Geometry.Bound()
-		n.projIndex.Delete(b.Min, b.Max, int32(i))
-		delete(n.projByID, w.ID)
-		if i != last {
-			moved := n.projects[last]
-			mb := moved.Geometry.Bound()
-			n.projIndex.Delete(mb.Min, mb.Max, int32(last))
-			n.projIndex.Insert(mb.Min, mb.Max, int32(i))
-			n.projects[i] = moved
-			n.projByID[moved.ID] = i
-		}
-		n.projects[last] = domain.Project{}
-		n.projects = n.projects[:last]
-	case exists:
-		ownSlice()
-		p := cloneProject(w.Record.(domain.Project))
-		// The index holds (bound, slot): unchanged when the bound is.
-		if old, b := n.projects[i].Geometry.Bound(), p.Geometry.Bound(); old != b {
-			n.projIndex.Delete(old.Min, old.Max, int32(i))
-			n.projIndex.Insert(b.Min, b.Max, int32(i))
-		}
-		n.projects[i] = p
+		n.deleteStored(w.ID)
 	default:
-		ownMap()
 		p := cloneProject(w.Record.(domain.Project))
-		i := len(n.projects)
-		if t.ownProjects {
-			n.projects = append(n.projects, p)
-		} else {
-			n.projects, t.ownProjects = append(n.projects[:i:i], p), true
-		}
-		n.projByID[p.ID] = i
-		b := p.Geometry.Bound()
-		n.projIndex.Insert(b.Min, b.Max, int32(i))
+		n.putStored(&p)
 	}
 	return nil
 }
@@ -309,6 +271,9 @@ func (t *tx) AppendAudit(ctx context.Context, e *domain.AuditEntry) error {
 // AppendChanges adds cs to the feed: a bucket of the data file or, without
 // one, next's in-memory feed, and drops what is past retention.
 func (t *tx) AppendChanges(ctx context.Context, cs []domain.Change) error {
+	if t.s.feed.off {
+		return nil
+	}
 	at := t.s.now().UTC().Truncate(time.Microsecond)
 	cutoff := at.Add(-t.s.changeRetention())
 	t.changes += len(cs)

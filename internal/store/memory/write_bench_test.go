@@ -3,7 +3,9 @@ package memory_test
 import (
 	"context"
 	"fmt"
+	"slices"
 	"testing"
+	"time"
 
 	"github.com/serasi/serasi/geodata"
 	"github.com/serasi/serasi/internal/dataset"
@@ -13,22 +15,51 @@ import (
 	"github.com/serasi/serasi/internal/store/storetest"
 )
 
-// BenchmarkWriteProject100k measures a project write against 100,000
-// projects: the copy-on-write snapshot copies the project slice (and, for a
-// create, the id map) but only touches one R-tree path.
+// BenchmarkWriteProject100k measures single project writes against 100,000
+// projects, in memory and with a data file whose fsync is off (bbolt
+// NoSync: the figure is the write apart from the disk), and reports the
+// median (p50-ns/op) beside the mean. A write copies the path of its record
+// in the copy-on-write trees, so it should not grow with the projects.
+//
+//	go test -run '^$' -bench WriteProject100k -benchtime 2000x ./internal/store/memory/
 func BenchmarkWriteProject100k(b *testing.B) {
 	ds, err := dataset.Load(geodata.FS)
 	if err != nil {
 		b.Fatal(err)
 	}
 	sample := ds.Projects
-	ds.Projects = make([]domain.Project, 0, 100_000)
+	projects := make([]domain.Project, 0, 100_000)
 	for i := range 100_000 {
 		p := sample[i%len(sample)]
 		p.ID = fmt.Sprintf("prj-bench-%06d", i)
-		ds.Projects = append(ds.Projects, p)
+		projects = append(projects, p)
 	}
-	s := memory.NewFromDataset(ds)
+	ctx := context.Background()
+	b.Run("ephemeral", func(b *testing.B) {
+		ds.Projects = projects
+		writeProjectBench(b, memory.NewFromDataset(ds))
+	})
+	b.Run("durable-nosync", func(b *testing.B) {
+		s, err := memory.Open(geodata.FS, b.TempDir())
+		if err != nil {
+			b.Fatal(err)
+		}
+		b.Cleanup(func() { s.Close() })
+		memory.SetNoSync(s, true)
+		items := make([]store.BatchItem, len(projects))
+		for i, p := range projects {
+			items[i] = store.BatchItem{Project: &domain.ProjectInput{ID: p.ID, Title: p.Title, Kind: p.Kind,
+				Geometry: p.Geometry, ForumID: p.ForumID, Year: p.Year, BudgetRupiah: p.BudgetRupiah, Status: p.Status,
+				StartDate: p.StartDate, FinishDate: p.FinishDate, Beneficiaries: p.Beneficiaries, Description: p.Description}}
+		}
+		if _, err := s.ApplyBatch(ctx, testEditor, store.BatchMeta{Source: "bench"}, items); err != nil {
+			b.Fatal(err)
+		}
+		writeProjectBench(b, s)
+	})
+}
+
+func writeProjectBench(b *testing.B, s store.ReadWriter) {
 	ctx := context.Background()
 	b.Run("update", func(b *testing.B) {
 		p, err := s.Project(ctx, "prj-bench-050000")
@@ -37,21 +68,41 @@ func BenchmarkWriteProject100k(b *testing.B) {
 		}
 		in := domain.ProjectInput{Title: p.Title, Kind: p.Kind, Geometry: p.Geometry, ForumID: p.ForumID, Year: p.Year,
 			BudgetRupiah: p.BudgetRupiah, Status: p.Status, StartDate: p.StartDate, FinishDate: p.FinishDate}
+		var lat latencies
 		b.ReportAllocs()
-		for i := 0; b.Loop(); i++ {
-			if _, err := s.UpdateProject(ctx, testEditor, p.ID, p.Version+i, in); err != nil {
+		for b.Loop() {
+			start := time.Now()
+			if p, err = s.UpdateProject(ctx, testEditor, p.ID, p.Version, in); err != nil {
 				b.Fatal(err)
 			}
+			lat = append(lat, time.Since(start))
 		}
+		lat.report(b)
 	})
 	b.Run("create", func(b *testing.B) {
+		var lat latencies
 		b.ReportAllocs()
 		for i := 0; b.Loop(); i++ {
+			start := time.Now()
 			if _, err := s.CreateProject(ctx, testEditor, roadInput("bench", i)); err != nil {
 				b.Fatal(err)
 			}
+			lat = append(lat, time.Since(start))
 		}
+		lat.report(b)
 	})
+}
+
+// latencies are the times of single operations of a benchmark.
+type latencies []time.Duration
+
+// report adds their median as the metric p50-ns/op.
+func (l latencies) report(b *testing.B) {
+	if len(l) == 0 {
+		return
+	}
+	slices.Sort(l)
+	b.ReportMetric(float64(l[len(l)/2].Nanoseconds()), "p50-ns/op")
 }
 
 // BenchmarkApplyBatch100k: go test -run x -bench ApplyBatch -benchtime 1x ./internal/store/memory/
@@ -99,4 +150,35 @@ func BenchmarkWrites(b *testing.B) {
 			return s
 		})
 	})
+}
+
+// BenchmarkWriteFeed measures what the change feed costs a write: the same
+// single-record writes (storetest.BenchmarkWrites) on two stores with a data
+// file whose fsync is off (NoSync, to see the bucket rather than the disk),
+// one with the feed and one without (WithoutChangeFeed), in rounds that
+// interleave them:
+//
+//	go test -run '^$' -bench WriteFeed -benchtime 2000x ./internal/store/memory/
+func BenchmarkWriteFeed(b *testing.B) {
+	open := func(b *testing.B, feed bool) *memory.Store {
+		s, err := memory.Open(geodata.FS, b.TempDir())
+		if err != nil {
+			b.Fatal(err)
+		}
+		b.Cleanup(func() { s.Close() })
+		memory.SetNoSync(s, true)
+		if !feed {
+			memory.WithoutChangeFeed(s)
+		}
+		return s
+	}
+	with, without := open(b, true), open(b, false)
+	for r := range 5 {
+		b.Run(fmt.Sprintf("round%d/feed", r+1), func(b *testing.B) {
+			storetest.BenchmarkWrites(b, func(b *testing.B) store.ReadWriter { return with })
+		})
+		b.Run(fmt.Sprintf("round%d/nofeed", r+1), func(b *testing.B) {
+			storetest.BenchmarkWrites(b, func(b *testing.B) store.ReadWriter { return without })
+		})
+	}
 }

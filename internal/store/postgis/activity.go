@@ -85,7 +85,7 @@ func (s *Store) Activities(ctx context.Context, f domain.ActivityFilter, p domai
 	query := `SELECT ` + activityColumns + `, ` + total + ` AS total FROM activity a` + filter +
 		` ORDER BY a.date, a.id LIMIT ` + w.bind(p.Limit) + ` OFFSET ` + w.bind(p.Offset)
 	var rows []activityRow
-	if err := s.db.SelectContext(ctx, &rows, query, w.args...); err != nil {
+	if err := s.reads().SelectContext(ctx, &rows, query, w.args...); err != nil {
 		return domain.ActivityPage{}, fmt.Errorf("postgis: activities: %w", err)
 	}
 	page := domain.ActivityPage{Items: make([]domain.Activity, len(rows))}
@@ -99,7 +99,7 @@ func (s *Store) Activities(ctx context.Context, f domain.ActivityFilter, p domai
 		page.TotalCount = rows[0].Total
 	case p.Offset > 0 || p.Limit == 0:
 		args := w.args[:len(w.args)-2]
-		if err := s.db.GetContext(ctx, &page.TotalCount, `SELECT count(*) FROM activity a`+filter, args...); err != nil {
+		if err := s.reads().GetContext(ctx, &page.TotalCount, `SELECT count(*) FROM activity a`+filter, args...); err != nil {
 			return domain.ActivityPage{}, fmt.Errorf("postgis: count activities: %w", err)
 		}
 	}
@@ -112,7 +112,7 @@ func (s *Store) Activity(ctx context.Context, id string) (domain.Activity, error
 		return domain.Activity{}, domain.NotFound("activity", id)
 	}
 	var rows []activityRow
-	err := s.db.SelectContext(ctx, &rows, `SELECT `+activityColumns+`, 1 AS total FROM activity a WHERE a.id = $1`, id)
+	err := s.reads().SelectContext(ctx, &rows, `SELECT `+activityColumns+`, 1 AS total FROM activity a WHERE a.id = $1`, id)
 	if err != nil {
 		return domain.Activity{}, fmt.Errorf("postgis: activity %q: %w", id, err)
 	}

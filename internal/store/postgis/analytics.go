@@ -25,7 +25,7 @@ func (s *Store) KelurahanNeighbours(ctx context.Context, codes []string) ([][]st
 		Code      string `db:"code"`
 		Neighbour string `db:"neighbour"`
 	}
-	if err := s.db.SelectContext(ctx, &rows, neighbourPairs, textArray(codes)); err != nil {
+	if err := s.reads().SelectContext(ctx, &rows, neighbourPairs, textArray(codes)); err != nil {
 		return nil, fmt.Errorf("postgis: kelurahan neighbours: %w", err)
 	}
 	by := map[string][]string{}
@@ -50,7 +50,7 @@ func (s *Store) CoverageGaps(ctx context.Context) ([]domain.CoverageGap, error) 
 	}
 	const served = `EXISTS (SELECT 1 FROM forum_kelurahan fk JOIN forum fo ON fo.id = fk.forum_id
 		WHERE fk.kelurahan_code = %s AND fo.status = 'ACTIVE')`
-	err := s.db.SelectContext(ctx, &rows, `SELECT k.code, n.id AS forum_id, n.dist
+	err := s.reads().SelectContext(ctx, &rows, `SELECT k.code, n.id AS forum_id, n.dist
 		FROM kelurahan k
 		LEFT JOIN LATERAL (
 			SELECT f.id, ST_Distance(k.centroid::geography, f.secretariat::geography) AS dist
@@ -70,7 +70,7 @@ func (s *Store) CoverageGaps(ctx context.Context) ([]domain.CoverageGap, error) 
 		Neighbour string `db:"neighbour"`
 	}
 	if len(codes) > 0 {
-		err = s.db.SelectContext(ctx, &servedRows, `SELECT n.code, n.neighbour
+		err = s.reads().SelectContext(ctx, &servedRows, `SELECT n.code, n.neighbour
 			FROM (`+neighbourPairs+`) n
 			WHERE `+fmt.Sprintf(served, "n.neighbour")+`
 			ORDER BY n.code, n.neighbour`, textArray(codes))
@@ -104,7 +104,7 @@ func (s *Store) KelurahanSummaries(ctx context.Context, f domain.ProjectFilter) 
 		LastActivity  sql.NullTime `db:"last_activity"`
 		ActiveForums  int          `db:"active_forums"`
 	}
-	err := s.db.SelectContext(ctx, &base, `SELECT k.code, k.area_sq_m,
+	err := s.reads().SelectContext(ctx, &base, `SELECT k.code, k.area_sq_m,
 		(SELECT count(*) FROM activity a WHERE a.kelurahan_code = k.code) AS activity_count,
 		(SELECT max(a.date) FROM activity a WHERE a.kelurahan_code = k.code) AS last_activity,
 		(SELECT count(*) FROM forum_kelurahan fk JOIN forum fo ON fo.id = fk.forum_id
@@ -137,7 +137,7 @@ func (s *Store) KelurahanSummaries(ctx context.Context, f domain.ProjectFilter) 
 		BudgetRupiah  int64  `db:"budget_rupiah"`
 		Beneficiaries int64  `db:"beneficiaries"`
 	}
-	err = s.db.SelectContext(ctx, &groups, `SELECT p.kelurahan_code, p.kind, p.year, count(*) AS count,
+	err = s.reads().SelectContext(ctx, &groups, `SELECT p.kelurahan_code, p.kind, p.year, count(*) AS count,
 		coalesce(sum(p.budget_rupiah), 0)::bigint AS budget_rupiah,
 		coalesce(sum(p.beneficiaries), 0)::bigint AS beneficiaries
 		FROM project p`+w.sql()+`

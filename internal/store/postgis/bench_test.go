@@ -3,6 +3,7 @@ package postgis_test
 import (
 	"context"
 	"database/sql"
+	"fmt"
 	"math/rand/v2"
 	"testing"
 	"time"
@@ -136,3 +137,28 @@ func BenchmarkWrites(b *testing.B) {
 		return postgistest.Open(b, postgistest.NewSeeded(b))
 	})
 }
+
+// BenchmarkWriteFeed measures what the change feed costs a write: the same
+// single-record writes (storetest.BenchmarkWrites: create, update, 8
+// writers per CPU creating) on two stores over one seeded database, one
+// with the feed and one without (postgis.WithoutChangeFeed), in
+// writeFeedRounds rounds that interleave them (go test's -count would run
+// each leaf's repetitions back to back):
+//
+//	scripts/pgtest run -- go test -run '^$' -bench WriteFeed -benchtime 1000x ./internal/store/postgis/
+func BenchmarkWriteFeed(b *testing.B) {
+	u := postgistest.NewSeeded(b)
+	with := postgistest.Open(b, u)
+	without := postgistest.Open(b, u)
+	postgis.WithoutChangeFeed(without)
+	for r := range writeFeedRounds {
+		b.Run(fmt.Sprintf("round%d/feed", r+1), func(b *testing.B) {
+			storetest.BenchmarkWrites(b, func(b *testing.B) store.ReadWriter { return with })
+		})
+		b.Run(fmt.Sprintf("round%d/nofeed", r+1), func(b *testing.B) {
+			storetest.BenchmarkWrites(b, func(b *testing.B) store.ReadWriter { return without })
+		})
+	}
+}
+
+const writeFeedRounds = 5

@@ -31,6 +31,9 @@ type changeRow struct {
 	Version    int             `db:"version"`
 	OldBBox    pq.Float64Array `db:"old_bbox"`
 	NewBBox    pq.Float64Array `db:"new_bbox"`
+	// LSN is the primary's WAL insert position during the read: past the
+	// commits of the rows read (see replica.go).
+	LSN string `db:"lsn"`
 }
 
 func arrayBound(a pq.Float64Array) *orb.Bound {
@@ -55,10 +58,17 @@ func (s *Store) Changes(ctx context.Context, since int64, limit int) (domain.Cha
 	page.Oldest, page.Latest = oldest.Int64, latest.Int64
 	var rows []changeRow
 	if limit > 0 {
-		err := s.db.SelectContext(ctx, &rows, `SELECT seq, at, record_type, record_id, operation, version, old_bbox, new_bbox
-			FROM change_log WHERE seq > $1 ORDER BY seq LIMIT $2`, since, limit)
+		err := s.db.SelectContext(ctx, &rows, `SELECT seq, at, record_type, record_id, operation, version, old_bbox, new_bbox,
+			pg_current_wal_insert_lsn()::text AS lsn FROM change_log WHERE seq > $1 ORDER BY seq LIMIT $2`, since, limit)
 		if err != nil {
 			return page, fmt.Errorf("postgis: changes: %w", err)
+		}
+	}
+	if len(rows) > 0 && s.replica != nil {
+		// A change learnt of here, made by any instance, keeps this
+		// instance's reads on the primary until the replica has it too.
+		if lsn, err := parseLSN(rows[0].LSN); err == nil {
+			s.replica.wrote(lsn)
 		}
 	}
 	page.Changes = make([]domain.Change, len(rows))

@@ -45,7 +45,7 @@ func (r forumRow) domain() domain.Forum {
 
 func (s *Store) selectForums(ctx context.Context, query string, args ...any) ([]domain.Forum, error) {
 	var rows []forumRow
-	if err := s.db.SelectContext(ctx, &rows, query, args...); err != nil {
+	if err := s.reads().SelectContext(ctx, &rows, query, args...); err != nil {
 		return nil, err
 	}
 	out := make([]domain.Forum, len(rows))

@@ -32,7 +32,7 @@ func (r kecamatanRow) domain() domain.Kecamatan {
 // Kecamatans returns the kecamatan ordered by code.
 func (s *Store) Kecamatans(ctx context.Context) ([]domain.Kecamatan, error) {
 	var rows []kecamatanRow
-	if err := s.db.SelectContext(ctx, &rows, `SELECT `+kecamatanColumns+` FROM kecamatan c ORDER BY c.code`); err != nil {
+	if err := s.reads().SelectContext(ctx, &rows, `SELECT `+kecamatanColumns+` FROM kecamatan c ORDER BY c.code`); err != nil {
 		return nil, fmt.Errorf("postgis: kecamatans: %w", err)
 	}
 	out := make([]domain.Kecamatan, len(rows))
@@ -48,7 +48,7 @@ func (s *Store) Kecamatan(ctx context.Context, code string) (domain.Kecamatan, e
 		return domain.Kecamatan{}, domain.NotFound("kecamatan", code)
 	}
 	var r kecamatanRow
-	err := s.db.GetContext(ctx, &r, `SELECT `+kecamatanColumns+` FROM kecamatan c WHERE c.code = $1`, code)
+	err := s.reads().GetContext(ctx, &r, `SELECT `+kecamatanColumns+` FROM kecamatan c WHERE c.code = $1`, code)
 	if errors.Is(err, sql.ErrNoRows) {
 		return domain.Kecamatan{}, domain.NotFound("kecamatan", code)
 	}
@@ -88,7 +88,7 @@ func (r kelurahanRow) domain() domain.Kelurahan {
 
 func (s *Store) selectKelurahans(ctx context.Context, query string, args ...any) ([]domain.Kelurahan, error) {
 	var rows []kelurahanRow
-	if err := s.db.SelectContext(ctx, &rows, query, args...); err != nil {
+	if err := s.reads().SelectContext(ctx, &rows, query, args...); err != nil {
 		return nil, err
 	}
 	out := make([]domain.Kelurahan, len(rows))

@@ -261,8 +261,17 @@ func nearFirstCached(w *where, ptGeom, pt, radius string, count countMode, inBox
 // are set here) in passes of more candidates until one proves its answer.
 // It returns the first k rows in order and the total. The callers' SQL
 // texts are few and fixed (see preparedStatements), so they are prepared.
-func (s *Store) selectNearFirst(ctx context.Context, query string, args []any, k int) ([]projectRow, int, error) {
-	st, err := s.prepared.stmt(ctx, query)
+func (s *Store) selectNearFirst(ctx context.Context, query string, args []any, k int) (out []projectRow, total int, err error) {
+	err = s.routed(ctx, nil, func(_ *sqlx.DB, prepared *preparedStatements) error {
+		var err error
+		out, total, err = selectNearFirstOn(ctx, prepared, query, args, k)
+		return err
+	})
+	return out, total, err
+}
+
+func selectNearFirstOn(ctx context.Context, prepared *preparedStatements, query string, args []any, k int) ([]projectRow, int, error) {
+	st, err := prepared.stmt(ctx, query)
 	if err != nil {
 		return nil, 0, err
 	}

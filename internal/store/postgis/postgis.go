@@ -50,6 +50,16 @@ type Config struct {
 	// ChangeRetention is how long change_log keeps a change; default
 	// store.DefaultChangeRetention. Each write drops the older ones.
 	ChangeRetention time.Duration
+	// ReadURL, when set, names a streaming replica of URL that serves the
+	// reads of records and boundaries (see replica.go for the rules); the
+	// pool settings above apply to it too.
+	ReadURL string
+	// ReplicaCheck is how often the replica's replay position is checked;
+	// default DefaultReplicaCheck.
+	ReplicaCheck time.Duration
+	// ReplicaMaxLag is the lag beyond which reads leave the replica for the
+	// primary; default DefaultReplicaMaxLag.
+	ReplicaMaxLag time.Duration
 }
 
 // Store is the PostGIS store. It is safe for concurrent use.
@@ -63,6 +73,13 @@ type Store struct {
 	cfg      Config // for the LISTEN connection and the feed's retention
 	// lastPrune is when a write last dropped changes past retention (unix ns).
 	lastPrune atomic.Int64
+	// replica is the read pool of cfg.ReadURL; nil without one.
+	replica *replica
+	// replicaFallbacks counts reads retried on the primary.
+	replicaFallbacks atomic.Int64
+	// noFeed skips the change feed's insert: only tests set it, to measure
+	// what the feed costs (BenchmarkWriteFeed).
+	noFeed bool
 }
 
 // Backoff between connection attempts: 100 ms doubling up to 2 s.
@@ -91,6 +108,18 @@ func Open(ctx context.Context, cfg Config) (*Store, error) {
 	}
 	s := &Store{db: db, prepared: preparedStatements{db: hot}, cfg: cfg}
 	s.Flow = store.NewFlow(s)
+	if cfg.ReadURL != "" {
+		// A replica that does not answer yet is no reason to refuse to
+		// start: reads stay on the primary until its first good check.
+		if s.replica, err = openReplica(ctx, cfg); err != nil {
+			s.Close()
+			return nil, err
+		}
+		// Nor does a new instance read older data than the primary holds
+		// as it starts (a database just seeded, say).
+		s.afterWrite(ctx)
+		s.replica.start(db)
+	}
 	return s, nil
 }
 
@@ -186,7 +215,8 @@ func connect(ctx context.Context, db *sqlx.DB, window time.Duration) error {
 // DB returns the connection pool, for migrations, seeding and tests.
 func (s *Store) DB() *sqlx.DB { return s.db }
 
-// Ping reports whether the database answers.
+// Ping reports whether the primary answers. A replica that does not is no
+// reason to be unready: reads then go to the primary (ReplicaStatus).
 func (s *Store) Ping(ctx context.Context) error {
 	if err := s.db.PingContext(ctx); err != nil {
 		return fmt.Errorf("postgis: ping: %w", err)
@@ -195,4 +225,10 @@ func (s *Store) Ping(ctx context.Context) error {
 }
 
 // Close closes the prepared statements and the connection pool.
-func (s *Store) Close() error { return errors.Join(s.prepared.close(), s.db.Close()) }
+func (s *Store) Close() error {
+	var rerr error
+	if s.replica != nil {
+		rerr = s.replica.close()
+	}
+	return errors.Join(rerr, s.prepared.close(), s.db.Close())
+}

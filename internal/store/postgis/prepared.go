@@ -82,19 +82,23 @@ func (p *preparedStatements) close() error {
 // selectPrepared runs query as a prepared statement and scans every row
 // into dest, as sqlx's SelectContext does.
 func (s *Store) selectPrepared(ctx context.Context, dest any, query string, args ...any) error {
-	st, err := s.prepared.stmt(ctx, query)
-	if err != nil {
-		return err
-	}
-	return st.SelectContext(ctx, dest, args...)
+	return s.routed(ctx, dest, func(_ *sqlx.DB, prepared *preparedStatements) error {
+		st, err := prepared.stmt(ctx, query)
+		if err != nil {
+			return err
+		}
+		return st.SelectContext(ctx, dest, args...)
+	})
 }
 
 // getPrepared runs query as a prepared statement and scans its one row into
 // dest, as sqlx's GetContext does (sql.ErrNoRows when there is none).
 func (s *Store) getPrepared(ctx context.Context, dest any, query string, args ...any) error {
-	st, err := s.prepared.stmt(ctx, query)
-	if err != nil {
-		return err
-	}
-	return st.GetContext(ctx, dest, args...)
+	return s.routed(ctx, dest, func(_ *sqlx.DB, prepared *preparedStatements) error {
+		st, err := prepared.stmt(ctx, query)
+		if err != nil {
+			return err
+		}
+		return st.GetContext(ctx, dest, args...)
+	})
 }

@@ -211,7 +211,7 @@ func (s *Store) projectsBoxByID(ctx context.Context, f domain.ProjectFilter, p d
 		` ORDER BY p.id LIMIT ` + w.bind(p.Limit)
 	// Its plan is the same for any values (the subquery's LIMIT fixes it),
 	// so the map clients' page, a box and maybe a key, is prepared.
-	run := s.db.SelectContext
+	run := s.reads().SelectContext
 	if onlyBox(f) {
 		run = s.selectPrepared
 	}
@@ -264,7 +264,7 @@ func (s *Store) projectPage(ctx context.Context, f domain.ProjectFilter, o domai
 		FROM project p` + filter + ` ORDER BY ` + orderBy +
 		` LIMIT ` + w.bind(p.Limit) + ` OFFSET ` + w.bind(p.Offset)
 	var rows []projectRow
-	if err := s.db.SelectContext(ctx, &rows, query, w.args...); err != nil {
+	if err := s.reads().SelectContext(ctx, &rows, query, w.args...); err != nil {
 		return nil, 0, fmt.Errorf("postgis: projects: %w", err)
 	}
 	if p.NoCount {
@@ -279,7 +279,7 @@ func (s *Store) projectPage(ctx context.Context, f domain.ProjectFilter, o domai
 	// The count rides on the rows: an empty page past the end (or of size
 	// zero) counts in a second query.
 	var total int
-	if err := s.db.GetContext(ctx, &total, count, w.args[:len(w.args)-2]...); err != nil {
+	if err := s.reads().GetContext(ctx, &total, count, w.args[:len(w.args)-2]...); err != nil {
 		return nil, 0, fmt.Errorf("postgis: count projects: %w", err)
 	}
 	return rows, total, nil
@@ -395,7 +395,7 @@ func (s *Store) ProjectStats(ctx context.Context, f domain.ProjectFilter, by []d
 		query += ` GROUP BY ` + strings.Join(keys, ", ") + ` ORDER BY ` + strings.Join(keys, ", ")
 	}
 	var rows []statsRow
-	if err := s.db.SelectContext(ctx, &rows, query, w.args...); err != nil {
+	if err := s.reads().SelectContext(ctx, &rows, query, w.args...); err != nil {
 		return nil, fmt.Errorf("postgis: project stats: %w", err)
 	}
 	out := make([]domain.StatsRow, len(rows))

@@ -109,6 +109,7 @@ func (s *Store) mutate(ctx context.Context, actor domain.Actor, need domain.Role
 	if err := tx.Commit(); err != nil {
 		return fmt.Errorf("postgis: commit: %w", err)
 	}
+	s.afterWrite(ctx)
 	return nil
 }
 
