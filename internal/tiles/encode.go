@@ -38,11 +38,25 @@ var clipBound = orb.Bound{Min: orb.Point{-Buffer, -Buffer}, Max: orb.Point{Exten
 // spec asks. Render uses the store's own encoder when it has one.
 func Encode(ctx context.Context, s store.Store, l *layers.Layer, t maptile.Tile) ([]byte, error) {
 	box := bufferedBound(t)
+	if c, ok := s.(layers.Copy); ok {
+		if feats, ok := c.TileFeatures(l, t, box); ok {
+			return encodeFeatures(ctx, l, t, feats)
+		}
+	}
 	res, err := l.Fetch(ctx, s, layers.Query{BBox: &box})
 	if err != nil {
 		return nil, err
 	}
-	layer := &mvt.Layer{Name: l.Name, Version: 2, Extent: Extent, Features: tileFeatures(l, res.Features)}
+	return encodeFeatures(ctx, l, t, tileFeatures(l, res.Features))
+}
+
+// encodeFeatures encodes the features of tile t (lon/lat geometry the
+// encoder may change, tile properties) as Encode describes.
+func encodeFeatures(ctx context.Context, l *layers.Layer, t maptile.Tile, feats []*geojson.Feature) ([]byte, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	layer := &mvt.Layer{Name: l.Name, Version: 2, Extent: Extent, Features: feats}
 	layer.ProjectToTile(t)
 	layer.Clip(clipBound)
 	dp := simplify.DouglasPeucker(tolerance(l, t))
