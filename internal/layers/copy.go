@@ -2,6 +2,7 @@ package layers
 
 import (
 	"github.com/paulmach/orb"
+	"github.com/paulmach/orb/encoding/mvt/vectortile"
 	"github.com/paulmach/orb/geojson"
 	"github.com/paulmach/orb/maptile"
 )
@@ -23,9 +24,20 @@ type Copy interface {
 	// TileFeatures returns the features of l that meet box, in the
 	// layer's natural order, as the tile t shows them: geometry in lon/lat
 	// that the caller may change (the copy may hold a geometry per zoom),
-	// no id, and the tile properties (no nulls, no Detail fields), shared
-	// and read-only. ok false when the copy does not hold l.
-	TileFeatures(l *Layer, t maptile.Tile, box orb.Bound) (feats []*geojson.Feature, ok bool)
+	// no id, no properties; tags[i] holds the tile properties of feats[i]
+	// (no nulls, no Detail fields), shared and read-only. ok false when
+	// the copy does not hold l.
+	TileFeatures(l *Layer, t maptile.Tile, box orb.Bound) (feats []*geojson.Feature, tags [][]TileTag, ok bool)
+}
+
+// TileTag is one tile property of a feature as the MVT encoder writes it,
+// prepared once rather than per tile: the key, the value already encoded,
+// and an id that is the same exactly for equal values (the tile's value
+// table holds each once). A feature's tags are sorted by key.
+type TileTag struct {
+	Key   string
+	ID    uint32
+	Value *vectortile.Tile_Value
 }
 
 // TileProperties returns what a vector tile carries of a feature's

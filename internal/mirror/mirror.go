@@ -54,6 +54,9 @@ type Mirror struct {
 
 	mu   sync.RWMutex
 	sets map[string]*set // by layer name
+	// values interns the tile property values, so that equal values
+	// share one id and one encoding (layers.TileTag).
+	values values
 	// kecOf maps a kelurahan code to its kecamatan's (the kecamatan layer
 	// meets a box where one of its kelurahan does, as layers decides).
 	kecOf map[string]string
@@ -70,6 +73,7 @@ type item struct {
 	// tile holds the properties a tile carries; extra the others (nulls
 	// and Detail fields) that GeoJSON adds.
 	tile, extra geojson.Properties
+	tags        []layers.TileTag // tile, prepared for the encoder
 }
 
 // set is one layer's items in natural order, by id and in an R-tree.
@@ -116,7 +120,7 @@ func (m *Mirror) Reload(ctx context.Context) error {
 		}
 		st := &set{layer: l, byID: make(map[string]*item, len(res.Features))}
 		for _, f := range res.Features {
-			st.items = append(st.items, newItem(l, f))
+			st.items = append(st.items, m.newItem(l, f))
 		}
 		slices.SortFunc(st.items, func(a, b *item) int { return strings.Compare(a.order, b.order) })
 		for _, it := range st.items {
@@ -139,8 +143,9 @@ func (m *Mirror) Reload(ctx context.Context) error {
 	return nil
 }
 
-func newItem(l *layers.Layer, f *geojson.Feature) *item {
+func (m *Mirror) newItem(l *layers.Layer, f *geojson.Feature) *item {
 	it := &item{id: fmt.Sprint(f.ID), geom: f.Geometry, tile: l.TileProperties(f.Properties)}
+	it.tags = m.values.tags(it.tile)
 	it.order = it.id
 	if !l.Keyset {
 		// Activities, by date then id (layers' natural order).
@@ -201,7 +206,7 @@ func (m *Mirror) Apply(cs []domain.Change) {
 		case err != nil:
 			m.opts.Logger.Warn("mirror: re-reading a changed record failed; the copy keeps the old one", "layer", k.layer, "id", k.id, "err", err)
 		default:
-			ups = append(ups, update{k, newItem(l, f)})
+			ups = append(ups, update{k, m.newItem(l, f)})
 		}
 	}
 	m.mu.Lock()
@@ -391,12 +396,12 @@ var notFoundKind = map[string]string{
 // TileFeatures picks the features of box from the R-tree. The geometry is
 // the one stored for every zoom (the hook for per-zoom geometry is here:
 // t.Z is at hand), cloned for the encoder.
-func (m *Mirror) TileFeatures(l *layers.Layer, t maptile.Tile, box orb.Bound) ([]*geojson.Feature, bool) {
+func (m *Mirror) TileFeatures(l *layers.Layer, t maptile.Tile, box orb.Bound) ([]*geojson.Feature, [][]layers.TileTag, bool) {
 	m.mu.RLock()
 	st := m.sets[l.Name]
 	if st == nil {
 		m.mu.RUnlock()
-		return nil, false
+		return nil, nil, false
 	}
 	poly := box.ToPolygon()
 	var picked []*item
@@ -418,10 +423,12 @@ func (m *Mirror) TileFeatures(l *layers.Layer, t maptile.Tile, box orb.Bound) ([
 	}
 	m.mu.RUnlock()
 	feats := make([]*geojson.Feature, len(picked))
+	tags := make([][]layers.TileTag, len(picked))
 	for i, it := range picked {
-		feats[i] = &geojson.Feature{Type: "Feature", Geometry: orb.Clone(it.geom), Properties: it.tile}
+		feats[i] = &geojson.Feature{Type: "Feature", Geometry: orb.Clone(it.geom)}
+		tags[i] = it.tags
 	}
-	return feats, true
+	return feats, tags, true
 }
 
 // Len returns how many features the copy holds of each layer.

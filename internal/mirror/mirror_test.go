@@ -177,11 +177,13 @@ func TestApply(t *testing.T) {
 	}
 	box := orb.Bound{Min: baubau, Max: baubau}
 	tileFeats := func() int {
-		feats, _ := m.TileFeatures(l, maptile.At(baubau, 18), box.Pad(1e-6))
+		_, tags, _ := m.TileFeatures(l, maptile.At(baubau, 18), box.Pad(1e-6))
 		n := 0
-		for _, f := range feats {
-			if f.Properties["id"] == p.ID {
-				n++
+		for _, ts := range tags {
+			for _, tag := range ts {
+				if tag.Key == "id" && tag.Value.GetStringValue() == p.ID {
+					n++
+				}
 			}
 		}
 		return n
