@@ -112,6 +112,9 @@ func encodeTagged(ctx context.Context, l *layers.Layer, t maptile.Tile, feats []
 	keys := map[string]uint32{}
 	values := make(map[uint32]uint32, len(kept))
 	for i, f := range layer.Features {
+		if i%encodeChunk == 0 && ctx.Err() != nil {
+			return nil, ctx.Err()
+		}
 		ts := make([]uint32, 0, 2*len(own[i]))
 		for _, tag := range own[i] {
 			ki, ok := keys[tag.Key]
@@ -129,6 +132,9 @@ func encodeTagged(ctx context.Context, l *layers.Layer, t maptile.Tile, feats []
 			ts = append(ts, ki, vi)
 		}
 		f.Tags = ts
+	}
+	if err := ctx.Err(); err != nil {
+		return nil, err
 	}
 	return vt.Marshal()
 }
