@@ -84,6 +84,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	fs.DurationVar(&c.pg.ConnectRetry, "db-connect-retry", 30*time.Second, "how long to keep retrying the first connection")
 	fs.BoolVar(&c.migrate, "migrate", false, "apply PostGIS migrations before serving")
 	fs.IntVar(&c.http.TileCacheSize, "tile-cache", 4096, "vector tiles kept in memory (plain and gzipped count apart); -1 renders every request, for measurements")
+	mapCopy := fs.Bool("map-copy", true, "answer tiles, OGC API and /geojson from an in-process copy of the map layers kept fresh by the change feed (false: query the store each time)")
 	fs.StringVar(&c.projects, "projects", "",
 		"embedded store only, with --ephemeral: also load the projects of this file (from 'serasi generate'), for benchmarks")
 	fs.StringVar(&c.dataDir, "data-dir", envOr("SERASI_DATA_DIR", DefaultDataDir),
@@ -126,6 +127,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if c.dataDir == "" {
 		c.ephemeral = true
 	}
+	c.http.NoMapCopy = !*mapCopy
 	if c.http.CORS.Origins, err = httpx.ParseOrigins(*corsOrigins); err != nil {
 		return fmt.Errorf("serve: --cors-origins: %w", err)
 	}

@@ -118,11 +118,21 @@ func (l *Layer) Fetch(ctx context.Context, s store.Store, q Query) (Result, erro
 	if q.After != "" && !l.Keyset {
 		return Result{}, domain.Invalid("after", "layer %s pages by offset only", l.Name)
 	}
+	if c, ok := s.(Copy); ok {
+		if res, ok := c.CopyFetch(l, q); ok {
+			return res, nil
+		}
+	}
 	return l.fetch(ctx, s, q)
 }
 
 // Feature returns one feature by id, or ENOTFOUND.
 func (l *Layer) Feature(ctx context.Context, s store.Store, id string) (*geojson.Feature, error) {
+	if c, ok := s.(Copy); ok {
+		if f, ok, err := c.CopyFeature(l, id); ok {
+			return f, err
+		}
+	}
 	return l.get(ctx, s, id)
 }
 

@@ -13,6 +13,8 @@ import (
 	"github.com/serasi/serasi/geodata"
 	"github.com/serasi/serasi/internal/dataset"
 	"github.com/serasi/serasi/internal/geobuild"
+	"github.com/serasi/serasi/internal/mirror"
+	"github.com/serasi/serasi/internal/store"
 	"github.com/serasi/serasi/internal/store/memory"
 )
 
@@ -122,23 +124,33 @@ func TestGDALPagesToTheEnd(t *testing.T) {
 	}
 	ds.Projects = append(ds.Projects, geobuild.SyntheticProjects(ds, n, 1)...)
 	want := len(ds.Projects)
-	srv := newServer(t, memory.NewFromDataset(ds))
-	start := time.Now()
-	out := ogrinfoWithin(t, 2*time.Minute+time.Duration(n)*10*time.Millisecond,
-		"-ro", "-q", "-oo", "PAGE_SIZE=1000", "OAPIF:"+srv.URL+"/ogcapi", "projects")
-	seen := map[string]int{}
-	for _, m := range idRE.FindAllStringSubmatch(out, -1) {
-		seen[m[1]]++
+	mem := memory.NewFromDataset(ds)
+	copy, err := mirror.New(context.Background(), mem, mirror.Options{})
+	if err != nil {
+		t.Fatal(err)
 	}
-	read := strings.Count(out, "OGRFeature(projects)")
-	t.Logf("ogrinfo read %d features (%d distinct ids) of %d in %s", read, len(seen), want, time.Since(start).Round(time.Millisecond))
-	if read != want || len(seen) != want {
-		t.Errorf("ogrinfo read %d features, %d distinct; the store has %d", read, len(seen), want)
-	}
-	for id, k := range seen {
-		if k != 1 {
-			t.Errorf("feature %s read %d times", id, k)
-		}
+	// From the store alone and from the in-process copy, as serve answers.
+	for name, s := range map[string]store.Store{"store": mem, "copy": copy.Wrap(mem)} {
+		t.Run(name, func(t *testing.T) {
+			srv := newServer(t, s)
+			start := time.Now()
+			out := ogrinfoWithin(t, 2*time.Minute+time.Duration(n)*10*time.Millisecond,
+				"-ro", "-q", "-oo", "PAGE_SIZE=1000", "OAPIF:"+srv.URL+"/ogcapi", "projects")
+			seen := map[string]int{}
+			for _, m := range idRE.FindAllStringSubmatch(out, -1) {
+				seen[m[1]]++
+			}
+			read := strings.Count(out, "OGRFeature(projects)")
+			t.Logf("ogrinfo read %d features (%d distinct ids) of %d in %s", read, len(seen), want, time.Since(start).Round(time.Millisecond))
+			if read != want || len(seen) != want {
+				t.Errorf("ogrinfo read %d features, %d distinct; the store has %d", read, len(seen), want)
+			}
+			for id, k := range seen {
+				if k != 1 {
+					t.Errorf("feature %s read %d times", id, k)
+				}
+			}
+		})
 	}
 }
 

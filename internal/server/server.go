@@ -25,6 +25,7 @@ import (
 	"github.com/serasi/serasi/internal/layers"
 	"github.com/serasi/serasi/internal/logging"
 	"github.com/serasi/serasi/internal/metrics"
+	"github.com/serasi/serasi/internal/mirror"
 	"github.com/serasi/serasi/internal/ogcapi"
 	"github.com/serasi/serasi/internal/store"
 	"github.com/serasi/serasi/internal/tiles"
@@ -87,6 +88,10 @@ type Config struct {
 	// Subscriptions holds the limits of GraphQL subscriptions (WebSocket
 	// and SSE on /graphql).
 	Subscriptions SubscriptionOptions
+	// NoMapCopy turns off the in-process copy of the map layers
+	// (internal/mirror) that tiles, OGC API and /geojson answer from when
+	// the store has a change feed to keep it fresh.
+	NoMapCopy bool
 }
 
 // Defaults.
@@ -146,6 +151,12 @@ type Server struct {
 	// hub hands what feed reads to this instance's subscribers (nil
 	// without a feed).
 	hub *changefeed.Hub
+	// copy is the in-process copy of the map layers, kept fresh by feed
+	// (nil without a feed, with Config.NoMapCopy, or when it failed to load).
+	copy *mirror.Mirror
+	// mapStore is what the map outputs read: the store, or the store
+	// answering from copy.
+	mapStore store.Store
 }
 
 // New builds the server over st. When st is also a store.Writer (both
@@ -167,15 +178,29 @@ func New(cfg Config, st store.Store, logger *slog.Logger) *Server {
 		s.access = cfg.AccessLog
 	}
 	s.writer, _ = st.(store.Writer)
-	s.tiles = tiles.New(st, tiles.Options{Logger: s.logger, CacheSize: cfg.TileCacheSize})
-	cfg.Metrics.RegisterTileCache(s.tiles.CacheStats)
-	if cf, ok := st.(store.ChangeFeed); ok {
+	cf, hasFeed := st.(store.ChangeFeed)
+	if hasFeed {
+		// The follower starts before the copy loads, so that a change
+		// committed meanwhile is read again after it.
 		s.feed = changefeed.New(context.Background(), cf, changefeed.Options{Poll: s.cfg.ChangePoll, Logger: s.logger,
-			Apply: s.invalidateChanges, Reset: s.tiles.Invalidate})
+			Apply: s.applyChanges, Reset: s.resetChanges})
 		s.hub = changefeed.NewHub(changefeed.HubOptions{Max: s.cfg.Subscriptions.Max,
 			Buffer: s.cfg.Subscriptions.Buffer, Load: graph.LoadRecord(st)})
 		s.feed.Subscribe(s.hub)
 	}
+	s.mapStore = st
+	if hasFeed && !cfg.NoMapCopy {
+		ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+		m, err := mirror.New(ctx, st, mirror.Options{Logger: s.logger})
+		cancel()
+		if err != nil {
+			s.logger.Warn("map copy: load failed; map outputs read the store", "err", err)
+		} else {
+			s.copy, s.mapStore = m, m.Wrap(st)
+		}
+	}
+	s.tiles = tiles.New(s.mapStore, tiles.Options{Logger: s.logger, CacheSize: cfg.TileCacheSize})
+	cfg.Metrics.RegisterTileCache(s.tiles.CacheStats)
 	s.handler = s.routes()
 	return s
 }
@@ -209,9 +234,9 @@ func (s *Server) routes() http.Handler {
 	mux.HandleFunc("GET /readyz", s.readyz)
 
 	// Map frontends: GeoJSON layers, vector tiles, OGC API - Features.
-	mux.Handle("/geojson/", auth(layers.Routes(s.store, layers.Options{Logger: s.logger})))
+	mux.Handle("/geojson/", auth(layers.Routes(s.mapStore, layers.Options{Logger: s.logger})))
 	mux.Handle("/tiles/", auth(s.tiles))
-	ogc := auth(ogcapi.New(s.store, ogcapi.Options{Logger: s.logger}))
+	ogc := auth(ogcapi.New(s.mapStore, ogcapi.Options{Logger: s.logger}))
 	mux.Handle("/ogcapi", ogc)
 	mux.Handle("/ogcapi/", ogc)
 
@@ -220,7 +245,7 @@ func (s *Server) routes() http.Handler {
 	if b, ok := s.store.(store.Batcher); ok {
 		batch = importer.FlowBatch{Store: b}
 	}
-	records := auth(transfer.Routes(s.store, transfer.Options{Writer: batch, OnWrite: s.InvalidateTiles, Logger: s.logger}))
+	records := auth(transfer.Routes(s.store, transfer.Options{Writer: batch, OnWrite: s.caughtUp, Logger: s.logger}))
 	mux.Handle("/export/", records)
 	mux.Handle("/templates/", records)
 
@@ -282,6 +307,23 @@ func noRoute(mux *http.ServeMux) http.Handler {
 // feed forgets exactly their tiles (invalidateChanges); it is for what the
 // feed does not carry, and for stores without one.
 func (s *Server) InvalidateTiles() { s.tiles.Invalidate() }
+
+// applyChanges brings the map copy up to changes read from the feed, then
+// forgets their tiles: a tile rendered after that reads the new records.
+func (s *Server) applyChanges(cs []domain.Change) {
+	if s.copy != nil {
+		s.copy.Apply(cs)
+	}
+	s.invalidateChanges(cs)
+}
+
+// resetChanges is the follower's Reset: it cannot tell what changed.
+func (s *Server) resetChanges() {
+	if s.copy != nil {
+		s.copy.Reset()
+	}
+	s.tiles.Invalidate()
+}
 
 // invalidateChanges forgets the tiles that meet the old or new bounds of
 // changes read from the feed.

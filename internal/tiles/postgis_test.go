@@ -18,6 +18,7 @@ import (
 	"github.com/paulmach/orb/planar"
 
 	"github.com/serasi/serasi/internal/layers"
+	"github.com/serasi/serasi/internal/mirror"
 	"github.com/serasi/serasi/internal/store/postgis"
 	"github.com/serasi/serasi/internal/store/postgis/postgistest"
 	"github.com/serasi/serasi/internal/tiles"
@@ -93,6 +94,48 @@ func TestPostGISMatchesGoEncoder(t *testing.T) {
 		}
 	}
 	t.Logf("features compared per layer: %v", features)
+}
+
+// TestPostGISCopyMatchesMVT renders the tiles of TestPostGISMatchesGoEncoder
+// from the in-process copy of the PostGIS store (internal/mirror, as serve
+// does) and compares them with ST_AsMVT's in the same way.
+func TestPostGISCopyMatchesMVT(t *testing.T) {
+	pg := newPostGIS(t)
+	ctx := context.Background()
+	m, err := mirror.New(ctx, pg, mirror.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	copied := m.Wrap(pg)
+	features := map[string]int{}
+	for _, l := range layers.New().All() {
+		for _, tile := range tileSet() {
+			if int(tile.Z) < l.MinZoom || int(tile.Z) > l.MaxZoom {
+				continue
+			}
+			t.Run(fmt.Sprintf("%s/%d/%d/%d", l.Name, tile.Z, tile.X, tile.Y), func(t *testing.T) {
+				copyData, err := tiles.Render(ctx, copied, l, tile)
+				if err != nil {
+					t.Fatal(err)
+				}
+				pgData, err := tiles.Render(ctx, pg, l, tile)
+				if err != nil {
+					t.Fatal(err)
+				}
+				want, got := decode(t, copyData), decode(t, pgData)
+				if len(got) != 1 || len(want) != 1 {
+					t.Fatalf("%d layers from PostGIS, %d from the copy; want 1", len(got), len(want))
+				}
+				features[l.Name] += len(want[0].Features)
+				compareLayers(t, l, want[0], got[0])
+			})
+		}
+	}
+	for _, l := range layers.New().All() {
+		if features[l.Name] == 0 {
+			t.Errorf("layer %s: no feature in any tile compared", l.Name)
+		}
+	}
 }
 
 func compareLayers(t *testing.T, l *layers.Layer, want, got *mvt.Layer) {

@@ -1,8 +1,11 @@
 package servertest
 
 import (
+	"bytes"
 	"encoding/json"
 	"log/slog"
+	"net/http"
+	"net/http/httptest"
 	"strings"
 	"testing"
 	"time"
@@ -93,6 +96,27 @@ func (w *writeHarness) withConfig(cfg server.Config) *writeHarness {
 }
 
 // tokenID returns the id of the token with the given plaintext.
+// wantMapTitle checks the project as the OGC API single feature and the
+// /geojson layer show it: with this title, or gone for "".
+func (w *writeHarness) wantMapTitle(t *testing.T, id, title string) {
+	t.Helper()
+	res := w.do(t, httptest.NewRequest(http.MethodGet, "/ogcapi/collections/projects/items/"+id, nil))
+	var f struct {
+		Properties struct{ Title string } `json:"properties"`
+	}
+	_ = json.Unmarshal(res.Raw, &f)
+	switch {
+	case title == "" && res.Status != http.StatusNotFound:
+		t.Errorf("OGC API feature %s after delete: %d %s", id, res.Status, res.Raw)
+	case title != "" && (res.Status != http.StatusOK || f.Properties.Title != title):
+		t.Errorf("OGC API feature %s: %d, title %q; want %q", id, res.Status, f.Properties.Title, title)
+	}
+	res = w.do(t, httptest.NewRequest(http.MethodGet, "/geojson/projects?bbox=122.59,-5.475,122.62,-5.45", nil))
+	if has := bytes.Contains(res.Raw, []byte(`"`+id+`"`)); has != (title != "") {
+		t.Errorf("/geojson/projects holds %s: %t, want %t", id, has, title != "")
+	}
+}
+
 func (w *writeHarness) tokenID(plaintext string) string { return w.tokens[plaintext].ID }
 
 // mutate runs a mutation as token that must succeed, and decodes the
@@ -267,6 +291,9 @@ func testMutations(t *testing.T, w *writeHarness) {
 		if err != nil || stored.Version != 1 || stored.BudgetRupiah != 150_000_000 {
 			t.Fatalf("the store has %+v, %v", stored, err)
 		}
+		// The map outputs read the writer's own write at once (the
+		// in-process copy catches up before the mutation answers).
+		w.wantMapTitle(t, p.ProjectID, "Tugu keserasian Wale")
 
 		road := with(projectVars(), "kind", "VILLAGE_ROAD", "title", "Jalan lingkungan Wale",
 			"geometry", geoLine([]float64{waleLon, waleLat}, []float64{waleLon + 0.0004, waleLat + 0.0002}),
@@ -282,6 +309,7 @@ func testMutations(t *testing.T, w *writeHarness) {
 		if read.Project == nil || read.Project.Version != 2 || read.Project.Title != "Jalan lingkungan Wale" {
 			t.Fatalf("read after update: %+v", read.Project)
 		}
+		w.wantMapTitle(t, p.ProjectID, "Jalan lingkungan Wale")
 
 		var d projectJSON
 		w.mutate(t, w.editor, deleteProjectQ, map[string]any{"id": p.ProjectID, "v": 2}, "deleteProject", &d)
@@ -292,6 +320,7 @@ func testMutations(t *testing.T, w *writeHarness) {
 		if read.Project != nil {
 			t.Fatalf("project %s still readable after delete", p.ProjectID)
 		}
+		w.wantMapTitle(t, p.ProjectID, "")
 		entries, err := w.rw.AuditLog(w.ctx(), domain.AuditFilter{RecordType: domain.RecordProject, RecordID: p.ProjectID}, domain.Page{Limit: 10})
 		if err != nil {
 			t.Fatal(err)
