@@ -103,5 +103,13 @@ SELECT (row_number() OVER ())::int AS n, code,
        quote_literal(format('syn-%s', lpad((1 + floor(random() * :projects))::text, 7, '0'))) AS idq
 FROM (SELECT * FROM partition_bench.kelurahan ORDER BY random() LIMIT 1000) k;
 ALTER TABLE partition_bench.pick ADD PRIMARY KEY (n);
-CREATE SEQUENCE partition_bench.insert_seq;
-ANALYZE partition_bench.src, partition_bench.pick, partition_bench.kelurahan;
+
+-- The extent of each province, grown by 0.05 degrees: no generated project
+-- reaches farther than 0.01 degrees from its kelurahan's centroid. serasi
+-- would ask the provinsi polygons (migration 00007) instead; the queries
+-- bbox_*_pruned find the partitions a box meets here.
+CREATE TABLE partition_bench.provinsi_box AS
+SELECT left(code, 2) AS code, ST_Expand(ST_SetSRID(ST_Extent(centroid), 4326), 0.05) AS box
+FROM partition_bench.kelurahan GROUP BY 1;
+CREATE INDEX provinsi_box_idx ON partition_bench.provinsi_box USING gist (box);
+ANALYZE partition_bench.src, partition_bench.pick, partition_bench.kelurahan, partition_bench.provinsi_box;
