@@ -1,0 +1,8 @@
+-- bbox_province as it would be on a partitioned table: first the provinces the
+-- box meets (serasi would ask its provinsi polygons, here their extents),
+-- then the box within those partitions only. On the plain table only the
+-- query of bbox_province runs.
+SELECT code, provq, likeq, lon, lat, kindq, year, idq FROM partition_bench.pick WHERE n = :k \gset
+@PARTONLY@SELECT coalesce(string_agg(quote_literal(code), ', '), 'NULL') AS provs FROM partition_bench.provinsi_box WHERE box && ST_MakeEnvelope(:lon - 1.5, :lat - 1.5, :lon + 1.5, :lat + 1.5, 4326) \gset
+SELECT id FROM partition_bench.@T@ WHERE geom && ST_MakeEnvelope(:lon - 1.5, :lat - 1.5, :lon + 1.5, :lat + 1.5, 4326) AND ST_Intersects(geom, ST_MakeEnvelope(:lon - 1.5, :lat - 1.5, :lon + 1.5, :lat + 1.5, 4326))@INPROVS@ ORDER BY id LIMIT 50;
+SELECT count(*) FROM partition_bench.@T@ WHERE geom && ST_MakeEnvelope(:lon - 1.5, :lat - 1.5, :lon + 1.5, :lat + 1.5, 4326) AND ST_Intersects(geom, ST_MakeEnvelope(:lon - 1.5, :lat - 1.5, :lon + 1.5, :lat + 1.5, 4326))@INPROVS@;
