@@ -6,6 +6,7 @@
 package dataset
 
 import (
+	"errors"
 	"fmt"
 	"io"
 	"io/fs"
@@ -17,7 +18,11 @@ import (
 
 // Dataset is the whole of the program's data, validated.
 type Dataset struct {
-	Kecamatans []domain.Kecamatan // ordered by code
+	// Provinsis and KabupatenKotas come from optional files (a dataset of
+	// one city may leave them out); ordered by code.
+	Provinsis      []domain.Provinsi
+	KabupatenKotas []domain.KabupatenKota
+	Kecamatans     []domain.Kecamatan // ordered by code
 	// Kelurahans are ordered by code; Bound and AreaSqM are computed on
 	// loading, Centroid comes from the file, ConflictProne from
 	// conflict-prone.json.
@@ -35,6 +40,12 @@ type Dataset struct {
 func Load(fsys fs.FS) (*Dataset, error) {
 	d := &Dataset{}
 	var err error
+	if d.Provinsis, err = readOptional(fsys, ProvinsiFile, ReadProvinsis); err != nil {
+		return nil, err
+	}
+	if d.KabupatenKotas, err = readOptional(fsys, KabupatenKotaFile, ReadKabupatenKotas); err != nil {
+		return nil, err
+	}
 	if d.Kecamatans, err = readFile(fsys, KecamatanFile, ReadKecamatans); err != nil {
 		return nil, err
 	}
@@ -135,6 +146,14 @@ func readFile[T any](fsys fs.FS, name string, read func(io.Reader) (T, error)) (
 	}
 	defer f.Close()
 	return read(f)
+}
+
+// readOptional is readFile for a file that may be absent (then nil).
+func readOptional[T any](fsys fs.FS, name string, read func(io.Reader) ([]T, error)) ([]T, error) {
+	if _, err := fs.Stat(fsys, name); errors.Is(err, fs.ErrNotExist) {
+		return nil, nil
+	}
+	return readFile(fsys, name, read)
 }
 
 func indexBy[T any](xs []T, key func(T) string) map[string]int {

@@ -112,6 +112,7 @@ func load(db *bolt.DB, ds *dataset.Dataset) (*Store, error) {
 	}
 	d := newData(cloneSlice(ds.Kecamatans, cloneKecamatan), cloneSlice(ds.Kelurahans, cloneKelurahan),
 		forums, projects, activities, tokens)
+	d.setUpperLevels(cloneSlice(ds.Provinsis, cloneProvinsi), cloneSlice(ds.KabupatenKotas, cloneKabupatenKota))
 	return withFlow(&Store{d: d, db: db, now: time.Now}), nil
 }
 

@@ -54,6 +54,12 @@ type Store struct {
 // after writes is arbitrary (every answer sorts them); the maps point into
 // the slices.
 type data struct {
+	// provinsis, kabupatens and their maps are set by setUpperLevels.
+	provinsis  []domain.Provinsi
+	provByCode map[string]int
+	kabupatens []domain.KabupatenKota
+	kabByCode  map[string]int
+
 	kecamatans []domain.Kecamatan
 	kecByCode  map[string]int
 
@@ -125,6 +131,7 @@ func NewFromDataset(ds *dataset.Dataset) *Store {
 	}
 	d := newData(cloneSlice(ds.Kecamatans, cloneKecamatan), cloneSlice(ds.Kelurahans, cloneKelurahan),
 		forums, projects, activities, nil)
+	d.setUpperLevels(cloneSlice(ds.Provinsis, cloneProvinsi), cloneSlice(ds.KabupatenKotas, cloneKabupatenKota))
 	return withFlow(&Store{d: d, now: time.Now})
 }
 
