@@ -109,6 +109,22 @@ func (d *Dataset) Forum(id string) (domain.Forum, bool) {
 }
 
 func (d *Dataset) linkKelurahans() error {
+	provs := make(map[string]bool, len(d.Provinsis))
+	for _, p := range d.Provinsis {
+		provs[p.Code] = true
+	}
+	kabs := make(map[string]bool, len(d.KabupatenKotas))
+	for _, k := range d.KabupatenKotas {
+		if len(provs) > 0 && !provs[k.ProvinsiCode] {
+			return fmt.Errorf("dataset: %s: kabupaten/kota %q: provinsi %q is unknown", KabupatenKotaFile, k.Code, k.ProvinsiCode)
+		}
+		kabs[k.Code] = true
+	}
+	for _, k := range d.Kecamatans {
+		if len(kabs) > 0 && !kabs[k.KabupatenKotaCode] {
+			return fmt.Errorf("dataset: %s: kecamatan %q: kabupaten/kota %q is unknown", KecamatanFile, k.Code, k.KabupatenKotaCode)
+		}
+	}
 	kecs := make(map[string]bool, len(d.Kecamatans))
 	for _, k := range d.Kecamatans {
 		kecs[k.Code] = true
