@@ -90,6 +90,16 @@ func New(kecamatans []domain.Kecamatan, kelurahans []domain.Kelurahan, forums []
 	return d, nil
 }
 
+// SetAreas replaces the four area levels of d (imported boundaries) and
+// checks that they link up; the slices are kept. The program records are
+// not checked again: their kelurahan must still exist, which the caller
+// checks.
+func (d *Dataset) SetAreas(provinsis []domain.Provinsi, kabupatenKotas []domain.KabupatenKota,
+	kecamatans []domain.Kecamatan, kelurahans []domain.Kelurahan) error {
+	d.Provinsis, d.KabupatenKotas, d.Kecamatans, d.Kelurahans = provinsis, kabupatenKotas, kecamatans, kelurahans
+	return d.linkKelurahans()
+}
+
 // Kelurahan returns the kelurahan with the given code.
 func (d *Dataset) Kelurahan(code string) (domain.Kelurahan, bool) {
 	i, ok := d.kelurahanIndex[code]

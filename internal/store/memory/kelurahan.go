@@ -103,7 +103,7 @@ func (s *Store) KelurahanAt(ctx context.Context, p orb.Point) (domain.Kelurahan,
 	i := d.kelurahanAt(p)
 	if i < 0 {
 		return domain.Kelurahan{}, &domain.Error{Code: domain.ENOTFOUND,
-			Message: "no kelurahan of Kota Baubau covers this point", Field: "point"}
+			Message: "no kelurahan or desa covers this point", Field: "point"}
 	}
 	return cloneKelurahan(d.kelurahans[i]), nil
 }

@@ -71,10 +71,10 @@ type data struct {
 	kelIndex rtree.RTreeG[int32]
 	// cityBound is the union of the kelurahan bounds.
 	cityBound orb.Bound
-	// neighbours holds, per index into kelurahans, the indexes of its
-	// neighbours in ascending order; computed once at load (kelurahan never
-	// change) and shared by every later snapshot.
-	neighbours [][]int32
+	// neighbours answers, per index into kelurahans, the indexes of its
+	// neighbours in ascending order; computed when first asked (kelurahan
+	// never change) and shared by every later snapshot.
+	neighbours *neighbourIndex
 	// servedByActive holds the codes of kelurahan served by an ACTIVE forum.
 	servedByActive map[string]bool
 
@@ -172,7 +172,7 @@ func newData(kecamatans []domain.Kecamatan, kelurahans []domain.Kelurahan, forum
 			d.cityBound = d.cityBound.Union(b)
 		}
 	}
-	d.neighbours = neighbours(d.kelurahans, &d.kelIndex)
+	d.neighbours = newNeighbourIndex(d.kelurahans, &d.kelIndex)
 	for i, p := range d.projects {
 		if p.Geometry == nil {
 			continue

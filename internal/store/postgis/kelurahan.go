@@ -214,7 +214,7 @@ func (s *Store) KelurahanAt(ctx context.Context, p orb.Point) (domain.Kelurahan,
 	}
 	if len(rows) == 0 {
 		return domain.Kelurahan{}, &domain.Error{Code: domain.ENOTFOUND,
-			Message: "no kelurahan of Kota Baubau covers this point", Field: "point"}
+			Message: "no kelurahan or desa covers this point", Field: "point"}
 	}
 	return rows[0].domain(), nil
 }
