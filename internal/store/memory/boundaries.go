@@ -67,14 +67,14 @@ func ImportBoundaries(dir string, s *boundaries.Set) (changed bool, err error) {
 // embedded data follow their codes; every kelurahan the program records
 // name must be in the imported set.
 func useImportedBoundaries(ds *dataset.Dataset, dir string) error {
-	data, err := os.ReadFile(filepath.Join(dir, BoundaryFile))
+	var s *boundaries.Set
+	err := readMapped(filepath.Join(dir, BoundaryFile), func(data []byte) (err error) {
+		s, err = boundaries.Decode(data)
+		return err
+	})
 	if errors.Is(err, fs.ErrNotExist) {
 		return nil
 	}
-	if err != nil {
-		return fmt.Errorf("memory: %w", err)
-	}
-	s, err := boundaries.Decode(data)
 	if err != nil {
 		return fmt.Errorf("memory: %s: %w", filepath.Join(dir, BoundaryFile), err)
 	}
