@@ -53,6 +53,12 @@ type Store struct {
 // indexes. Records are ordered by code or id; the maps point into the
 // slices. Projects live in copy-on-write trees (projects.go).
 type data struct {
+	// provinsis, kabupatens and their maps are set by setUpperLevels.
+	provinsis  []domain.Provinsi
+	provByCode map[string]int
+	kabupatens []domain.KabupatenKota
+	kabByCode  map[string]int
+
 	kecamatans []domain.Kecamatan
 	kecByCode  map[string]int
 
@@ -64,10 +70,10 @@ type data struct {
 	kelIndex rtree.RTreeG[int32]
 	// cityBound is the union of the kelurahan bounds.
 	cityBound orb.Bound
-	// neighbours holds, per index into kelurahans, the indexes of its
-	// neighbours in ascending order; computed once at load (kelurahan never
-	// change) and shared by every later snapshot.
-	neighbours [][]int32
+	// neighbours answers, per index into kelurahans, the indexes of its
+	// neighbours in ascending order; computed when first asked (kelurahan
+	// never change) and shared by every later snapshot.
+	neighbours *neighbourIndex
 	// servedByActive holds the codes of kelurahan served by an ACTIVE forum.
 	servedByActive map[string]bool
 
@@ -123,6 +129,7 @@ func NewFromDataset(ds *dataset.Dataset) *Store {
 	}
 	d := newData(cloneSlice(ds.Kecamatans, cloneKecamatan), cloneSlice(ds.Kelurahans, cloneKelurahan),
 		forums, projects, activities, nil)
+	d.setUpperLevels(cloneSlice(ds.Provinsis, cloneProvinsi), cloneSlice(ds.KabupatenKotas, cloneKabupatenKota))
 	return withFlow(&Store{d: d, now: time.Now})
 }
 
@@ -161,7 +168,7 @@ func newData(kecamatans []domain.Kecamatan, kelurahans []domain.Kelurahan, forum
 			d.cityBound = d.cityBound.Union(b)
 		}
 	}
-	d.neighbours = neighbours(d.kelurahans, &d.kelIndex)
+	d.neighbours = newNeighbourIndex(d.kelurahans, &d.kelIndex)
 	for i := range projects {
 		d.putStored(&projects[i])
 	}
