@@ -71,7 +71,7 @@ func (r *kelurahanResolver) Activities(ctx context.Context, obj *domain.Keluraha
 }
 
 func (r *queryResolver) Kecamatans(ctx context.Context) ([]*domain.Kecamatan, error) {
-	ks, err := r.Store.Kecamatans(ctx)
+	ks, err := r.Store.Kecamatans(ctx, domain.KecamatanFilter{})
 	return ptrs(ks), err
 }
 

@@ -46,7 +46,7 @@ func runNormalise(args []string, stdout, stderr io.Writer) error {
 	fs := flag.NewFlagSet("geodata normalise", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	source := fs.String("source", "../shared/data/baubau-kelurahan.geojson", "the shared kelurahan source file")
-	out := fs.String("out", "geodata", "directory to write kelurahan.geojson and kecamatan.geojson into")
+	out := fs.String("out", "geodata", "directory to write provinsi, kabupaten-kota, kecamatan and kelurahan .geojson into")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -65,8 +65,9 @@ func runNormalise(args []string, stdout, stderr io.Writer) error {
 	if err := geobuild.WriteFiles(*out, files); err != nil {
 		return err
 	}
-	fmt.Fprintf(stdout, "wrote %d kelurahan and %d kecamatan to %s (dropped %d sliver holes: %.0f m² in all, largest %.0f m²)\n",
-		len(n.Kelurahans), len(n.Kecamatans), *out, n.DroppedHoles, n.DroppedHoleSqM, n.LargestHoleSqM)
+	fmt.Fprintf(stdout, "wrote %d kelurahan and %d kecamatan to %s (dropped %d sliver holes: %.0f m² in all, largest %.0f m²), and Kota Baubau and Sulawesi Tenggara derived from them (%d more holes, largest %.0f m²)\n",
+		len(n.Kelurahans), len(n.Kecamatans), *out, n.DroppedHoles, n.DroppedHoleSqM, n.LargestHoleSqM,
+		n.KotaDroppedHoles, n.KotaLargestHoleSqM)
 	return nil
 }
 

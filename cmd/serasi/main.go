@@ -7,7 +7,7 @@
 //	serasi geodata    rebuild geodata/ from the shared source boundaries
 //	serasi generate   write synthetic projects for benchmarks
 //	serasi token      create, list and revoke API tokens
-//	serasi import     import projects, forums or activities from a file
+//	serasi import     import projects, forums or activities from a file, or boundaries
 //	serasi export     export a layer as CSV, XLSX, GeoJSON or GeoPackage
 //	serasi template   write a template to fill and import
 package main
@@ -37,7 +37,7 @@ func commands() map[string]command {
 		"geodata":  {"rebuild geodata/ from the shared source boundaries", runGeodata},
 		"generate": {"write synthetic projects for benchmarks", runGenerate},
 		"token":    {"create, list and revoke API tokens", runToken},
-		"import":   {"import projects, forums or activities from CSV, XLSX or GeoJSON", runImport},
+		"import":   {"import projects, forums or activities from CSV, XLSX or GeoJSON, or boundaries", runImport},
 		"export":   {"export a layer as CSV, XLSX, GeoJSON or GeoPackage", runExport},
 		"template": {"write an XLSX or CSV template to fill and import", runTemplate},
 	}

@@ -30,14 +30,20 @@ const importMemoryLimit = 350 << 20
 //
 //	serasi import projects|forums|activities FILE [--dry-run] [--format csv|xlsx|geojson] [--json]
 //
+// (serasi import boundaries PATH: see runImportBoundaries)
+//
 // against PostGIS with DATABASE_URL, else the embedded store's data
 // directory. Every row is checked first; one bad row and nothing is
 // written (the report on stdout says what to fix, and the command fails).
 func runImport(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	if len(args) > 0 && args[0] == "boundaries" {
+		return runImportBoundaries(ctx, args[1:], stdout, stderr)
+	}
 	flags := flag.NewFlagSet("import", flag.ContinueOnError)
 	flags.SetOutput(stderr)
 	flags.Usage = func() {
-		fmt.Fprintln(stderr, "usage: serasi import projects|forums|activities FILE [flags]\n\n"+
+		fmt.Fprintln(stderr, "usage: serasi import projects|forums|activities FILE [flags]\n"+
+			"       serasi import boundaries PATH [flags]   (see 'serasi import boundaries -h')\n\n"+
 			"Imports a CSV (comma or semicolon), XLSX or GeoJSON file, all rows or none.\n"+
 			"A row's kode names its record: the same file again changes nothing.\n\nflags:")
 		flags.PrintDefaults()

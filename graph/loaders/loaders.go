@@ -58,7 +58,7 @@ func New(st store.Store) *Loaders {
 			return match(ids, fs, err, func(f domain.Forum) string { return f.ID }, "forum")
 		}, opt),
 		Kecamatan: dataloadgen.NewLoader(func(ctx context.Context, codes []string) ([]*domain.Kecamatan, []error) {
-			ks, err := st.Kecamatans(ctx)
+			ks, err := st.Kecamatans(ctx, domain.KecamatanFilter{})
 			return match(codes, ks, err, func(k domain.Kecamatan) string { return k.Code }, "kecamatan")
 		}, opt),
 		ForumsOfKelurahan: dataloadgen.NewLoader(func(ctx context.Context, codes []string) ([][]domain.Forum, []error) {

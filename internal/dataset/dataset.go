@@ -6,6 +6,7 @@
 package dataset
 
 import (
+	"errors"
 	"fmt"
 	"io"
 	"io/fs"
@@ -17,7 +18,11 @@ import (
 
 // Dataset is the whole of the program's data, validated.
 type Dataset struct {
-	Kecamatans []domain.Kecamatan // ordered by code
+	// Provinsis and KabupatenKotas come from optional files (a dataset of
+	// one city may leave them out); ordered by code.
+	Provinsis      []domain.Provinsi
+	KabupatenKotas []domain.KabupatenKota
+	Kecamatans     []domain.Kecamatan // ordered by code
 	// Kelurahans are ordered by code; Bound and AreaSqM are computed on
 	// loading, Centroid comes from the file, ConflictProne from
 	// conflict-prone.json.
@@ -35,6 +40,12 @@ type Dataset struct {
 func Load(fsys fs.FS) (*Dataset, error) {
 	d := &Dataset{}
 	var err error
+	if d.Provinsis, err = readOptional(fsys, ProvinsiFile, ReadProvinsis); err != nil {
+		return nil, err
+	}
+	if d.KabupatenKotas, err = readOptional(fsys, KabupatenKotaFile, ReadKabupatenKotas); err != nil {
+		return nil, err
+	}
 	if d.Kecamatans, err = readFile(fsys, KecamatanFile, ReadKecamatans); err != nil {
 		return nil, err
 	}
@@ -79,6 +90,16 @@ func New(kecamatans []domain.Kecamatan, kelurahans []domain.Kelurahan, forums []
 	return d, nil
 }
 
+// SetAreas replaces the four area levels of d (imported boundaries) and
+// checks that they link up; the slices are kept. The program records are
+// not checked again: their kelurahan must still exist, which the caller
+// checks.
+func (d *Dataset) SetAreas(provinsis []domain.Provinsi, kabupatenKotas []domain.KabupatenKota,
+	kecamatans []domain.Kecamatan, kelurahans []domain.Kelurahan) error {
+	d.Provinsis, d.KabupatenKotas, d.Kecamatans, d.Kelurahans = provinsis, kabupatenKotas, kecamatans, kelurahans
+	return d.linkKelurahans()
+}
+
 // Kelurahan returns the kelurahan with the given code.
 func (d *Dataset) Kelurahan(code string) (domain.Kelurahan, bool) {
 	i, ok := d.kelurahanIndex[code]
@@ -98,6 +119,22 @@ func (d *Dataset) Forum(id string) (domain.Forum, bool) {
 }
 
 func (d *Dataset) linkKelurahans() error {
+	provs := make(map[string]bool, len(d.Provinsis))
+	for _, p := range d.Provinsis {
+		provs[p.Code] = true
+	}
+	kabs := make(map[string]bool, len(d.KabupatenKotas))
+	for _, k := range d.KabupatenKotas {
+		if len(provs) > 0 && !provs[k.ProvinsiCode] {
+			return fmt.Errorf("dataset: %s: kabupaten/kota %q: provinsi %q is unknown", KabupatenKotaFile, k.Code, k.ProvinsiCode)
+		}
+		kabs[k.Code] = true
+	}
+	for _, k := range d.Kecamatans {
+		if len(kabs) > 0 && !kabs[k.KabupatenKotaCode] {
+			return fmt.Errorf("dataset: %s: kecamatan %q: kabupaten/kota %q is unknown", KecamatanFile, k.Code, k.KabupatenKotaCode)
+		}
+	}
 	kecs := make(map[string]bool, len(d.Kecamatans))
 	for _, k := range d.Kecamatans {
 		kecs[k.Code] = true
@@ -135,6 +172,14 @@ func readFile[T any](fsys fs.FS, name string, read func(io.Reader) (T, error)) (
 	}
 	defer f.Close()
 	return read(f)
+}
+
+// readOptional is readFile for a file that may be absent (then nil).
+func readOptional[T any](fsys fs.FS, name string, read func(io.Reader) ([]T, error)) ([]T, error) {
+	if _, err := fs.Stat(fsys, name); errors.Is(err, fs.ErrNotExist) {
+		return nil, nil
+	}
+	return readFile(fsys, name, read)
 }
 
 func indexBy[T any](xs []T, key func(T) string) map[string]int {

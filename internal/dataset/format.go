@@ -16,6 +16,8 @@ import (
 
 // The files of a dataset, at the root of its fs.FS.
 const (
+	ProvinsiFile      = "provinsi.geojson"
+	KabupatenKotaFile = "kabupaten-kota.geojson"
 	KecamatanFile     = "kecamatan.geojson"
 	KelurahanFile     = "kelurahan.geojson"
 	ForumsFile        = "forums.geojson"
@@ -33,6 +35,18 @@ const dateLayout = "2006-01-02"
 const CoordinatePrecision = 9
 
 // The JSON property sets of each file. Field order is the key order on disk.
+
+type provinsiProps struct {
+	Kode    string `json:"kode"`
+	Nama    string `json:"nama"`
+	Derived bool   `json:"derived"`
+}
+
+type kabupatenKotaProps struct {
+	Kode    string `json:"kode"`
+	Nama    string `json:"nama"`
+	Derived bool   `json:"derived"`
+}
 
 type kecamatanProps struct {
 	Kode string `json:"kode"`
@@ -105,6 +119,30 @@ type feature[P any] struct {
 type collection[P any] struct {
 	Type     string       `json:"type"`
 	Features []feature[P] `json:"features"`
+}
+
+// WriteProvinsis writes provinsi.geojson.
+func WriteProvinsis(w io.Writer, ps []domain.Provinsi) error {
+	fs := make([]feature[provinsiProps], len(ps))
+	for i, p := range ps {
+		fs[i] = feature[provinsiProps]{ID: p.Code, Properties: provinsiProps{Kode: p.Code, Nama: p.Name, Derived: p.Derived}}
+		if err := setGeometry(&fs[i].Geometry, p.Geometry); err != nil {
+			return fmt.Errorf("dataset: provinsi %s: %w", p.Code, err)
+		}
+	}
+	return writeCollection(w, fs)
+}
+
+// WriteKabupatenKotas writes kabupaten-kota.geojson.
+func WriteKabupatenKotas(w io.Writer, ks []domain.KabupatenKota) error {
+	fs := make([]feature[kabupatenKotaProps], len(ks))
+	for i, k := range ks {
+		fs[i] = feature[kabupatenKotaProps]{ID: k.Code, Properties: kabupatenKotaProps{Kode: k.Code, Nama: k.Name, Derived: k.Derived}}
+		if err := setGeometry(&fs[i].Geometry, k.Geometry); err != nil {
+			return fmt.Errorf("dataset: kabupaten/kota %s: %w", k.Code, err)
+		}
+	}
+	return writeCollection(w, fs)
 }
 
 // WriteKecamatans writes kecamatan.geojson.

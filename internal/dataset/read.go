@@ -70,6 +70,82 @@ func isArea(g orb.Geometry) bool {
 	return false
 }
 
+// ReadProvinsis reads provinsi.geojson; Bound and AreaSqM are computed.
+// Provinsi come out ordered by code.
+func ReadProvinsis(r io.Reader) ([]domain.Provinsi, error) {
+	fs, err := decodeCollection[provinsiProps](r, ProvinsiFile)
+	if err != nil {
+		return nil, err
+	}
+	seen := map[string]bool{}
+	out := make([]domain.Provinsi, 0, len(fs))
+	for _, f := range fs {
+		p := f.Properties
+		fail := func(format string, args ...any) error {
+			return recordError(ProvinsiFile, "provinsi", p.Kode, format, args...)
+		}
+		if len(p.Kode) != len("74") {
+			return nil, fail("kode is not a provinsi code (like 74)")
+		}
+		if seen[p.Kode] {
+			return nil, fail("duplicate kode")
+		}
+		seen[p.Kode] = true
+		if strings.TrimSpace(p.Nama) == "" {
+			return nil, fail("nama is empty")
+		}
+		g, err := parseGeometry(f.Geometry)
+		if err != nil {
+			return nil, fail("geometry: %v", err)
+		}
+		if !isArea(g) {
+			return nil, fail("geometry must be a Polygon or MultiPolygon")
+		}
+		out = append(out, domain.Provinsi{Code: p.Kode, Name: p.Nama, Geometry: g, Bound: g.Bound(),
+			AreaSqM: geodesy.Area(g), Derived: p.Derived})
+	}
+	slices.SortFunc(out, func(a, b domain.Provinsi) int { return strings.Compare(a.Code, b.Code) })
+	return out, nil
+}
+
+// ReadKabupatenKotas reads kabupaten-kota.geojson; Kind, ProvinsiCode,
+// Bound and AreaSqM are computed. They come out ordered by code.
+func ReadKabupatenKotas(r io.Reader) ([]domain.KabupatenKota, error) {
+	fs, err := decodeCollection[kabupatenKotaProps](r, KabupatenKotaFile)
+	if err != nil {
+		return nil, err
+	}
+	seen := map[string]bool{}
+	out := make([]domain.KabupatenKota, 0, len(fs))
+	for _, f := range fs {
+		p := f.Properties
+		fail := func(format string, args ...any) error {
+			return recordError(KabupatenKotaFile, "kabupaten/kota", p.Kode, format, args...)
+		}
+		if len(p.Kode) != len("74.72") || p.Kode[2] != '.' {
+			return nil, fail("kode is not a kabupaten/kota code (like 74.72)")
+		}
+		if seen[p.Kode] {
+			return nil, fail("duplicate kode")
+		}
+		seen[p.Kode] = true
+		if strings.TrimSpace(p.Nama) == "" {
+			return nil, fail("nama is empty")
+		}
+		g, err := parseGeometry(f.Geometry)
+		if err != nil {
+			return nil, fail("geometry: %v", err)
+		}
+		if !isArea(g) {
+			return nil, fail("geometry must be a Polygon or MultiPolygon")
+		}
+		out = append(out, domain.KabupatenKota{Code: p.Kode, Name: p.Nama, ProvinsiCode: domain.ProvinsiCodeOf(p.Kode),
+			Kind: domain.KindOfCode(p.Kode), Geometry: g, Bound: g.Bound(), AreaSqM: geodesy.Area(g), Derived: p.Derived})
+	}
+	slices.SortFunc(out, func(a, b domain.KabupatenKota) int { return strings.Compare(a.Code, b.Code) })
+	return out, nil
+}
+
 // ReadKecamatans reads kecamatan.geojson; AreaSqM is computed. Kecamatan
 // come out ordered by code.
 func ReadKecamatans(r io.Reader) ([]domain.Kecamatan, error) {
@@ -101,7 +177,8 @@ func ReadKecamatans(r io.Reader) ([]domain.Kecamatan, error) {
 		if !isArea(g) {
 			return nil, fail("geometry must be a Polygon or MultiPolygon")
 		}
-		out = append(out, domain.Kecamatan{Code: p.Kode, Name: p.Nama, Geometry: g, AreaSqM: geodesy.Area(g)})
+		out = append(out, domain.Kecamatan{Code: p.Kode, Name: p.Nama, KabupatenKotaCode: domain.KabupatenKotaCodeOf(p.Kode),
+			Geometry: g, Bound: g.Bound(), AreaSqM: geodesy.Area(g)})
 	}
 	slices.SortFunc(out, func(a, b domain.Kecamatan) int { return strings.Compare(a.Code, b.Code) })
 	return out, nil
@@ -132,6 +209,9 @@ func ReadKelurahans(r io.Reader) ([]domain.Kelurahan, error) {
 		if strings.TrimSpace(p.Nama) == "" {
 			return nil, fail("nama is empty")
 		}
+		if domain.JenisOfCode(p.Kode) == "" {
+			return nil, fail("kode is not a kelurahan (1xxx) or desa (2xxx, 3xxx) code")
+		}
 		if domain.KecamatanCodeOf(p.Kode) != p.KecamatanKode {
 			return nil, fail("kecamatanKode %q does not match the kode", p.KecamatanKode)
 		}
@@ -147,7 +227,7 @@ func ReadKelurahans(r io.Reader) ([]domain.Kelurahan, error) {
 			return nil, fail("centroid %v lies outside the bounds of the geometry", p.Centroid)
 		}
 		out = append(out, domain.Kelurahan{
-			Code: p.Kode, Name: p.Nama, KecamatanCode: p.KecamatanKode, Geometry: g,
+			Code: p.Kode, Name: p.Nama, KecamatanCode: p.KecamatanKode, Jenis: domain.JenisOfCode(p.Kode), Geometry: g,
 			Centroid: c, Bound: g.Bound(), AreaSqM: geodesy.Area(g),
 		})
 	}

@@ -18,6 +18,7 @@ import (
 	"github.com/paulmach/orb/planar"
 	sf "github.com/peterstace/simplefeatures/geom"
 
+	"github.com/serasi/serasi/internal/boundaries"
 	"github.com/serasi/serasi/internal/dataset"
 	"github.com/serasi/serasi/internal/domain"
 	"github.com/serasi/serasi/internal/geodesy"
@@ -45,16 +46,31 @@ var kecamatanNames = map[string]string{
 	"74.72.08": "Batupoaro",
 }
 
+// The levels above, named as in the national source (kab_74, prov).
+const (
+	provinsiCode, provinsiName = "74", "Sulawesi Tenggara"
+	kotaCode, kotaName         = "74.72", "Kota Baubau"
+)
+
 // Normalised is the result of Normalise.
 type Normalised struct {
-	Kecamatans []domain.Kecamatan // ordered by code
-	Kelurahans []domain.Kelurahan // ordered by code
+	// Provinsis and KabupatenKotas hold Sulawesi Tenggara and Kota Baubau,
+	// Derived: their polygons are the union of the embedded kecamatan, so
+	// the provinsi covers only its part in Kota Baubau.
+	Provinsis      []domain.Provinsi
+	KabupatenKotas []domain.KabupatenKota
+	Kecamatans     []domain.Kecamatan // ordered by code
+	Kelurahans     []domain.Kelurahan // ordered by code
 	// DroppedHoles counts the sliver holes removed from the dissolved
 	// kecamatan, DroppedHoleSqM is their total area and LargestHoleSqM the
 	// area of the largest.
 	DroppedHoles   int
 	DroppedHoleSqM float64
 	LargestHoleSqM float64
+	// KotaDroppedHoles and KotaLargestHoleSqM are the same for the union
+	// of the kecamatan into Kota Baubau (the gaps between kecamatan).
+	KotaDroppedHoles   int
+	KotaLargestHoleSqM float64
 }
 
 // sourceFeature is one feature of the shared source file.
@@ -114,7 +130,7 @@ func Normalise(src []byte) (*Normalised, error) {
 		}
 		c, _ := planar.CentroidArea(g)
 		n.Kelurahans = append(n.Kelurahans, domain.Kelurahan{
-			Code: code, Name: name, KecamatanCode: kec, Geometry: g,
+			Code: code, Name: name, KecamatanCode: kec, Jenis: domain.JenisOfCode(code), Geometry: g,
 			Centroid: dataset.RoundPoint(c), Bound: g.Bound(), AreaSqM: geodesy.Area(g),
 		})
 	}
@@ -125,84 +141,75 @@ func Normalise(src []byte) (*Normalised, error) {
 	return n, nil
 }
 
-// clean rounds g to the precision of the files, drops vertices that became
-// repeated, orients it per RFC 7946 and checks that it is valid. Rounding
-// comes first so that what is validated is exactly what is written.
+// clean normalises g by the rules of boundaries.Normalise, the same as
+// `serasi import boundaries` applies, so the embedded data and an import of
+// the same source agree exactly. Rounding comes first so that what is
+// validated is exactly what is written.
 func clean(g orb.Geometry) (orb.Geometry, error) {
-	g = dedupe(dataset.Round(g))
-	g = spatial.Orient(g)
-	if err := spatial.Validate("geometry", g); err != nil {
-		return nil, err
-	}
-	return g, nil
+	return boundaries.Normalise(g, &boundaries.Repairs{})
 }
 
-func dedupe(g orb.Geometry) orb.Geometry {
-	ring := func(r orb.Ring) orb.Ring {
-		out := make(orb.Ring, 0, len(r))
-		for i, p := range r {
-			if i == 0 || p != r[i-1] {
-				out = append(out, p)
-			}
-		}
-		return out
-	}
-	switch g := g.(type) {
-	case orb.Polygon:
-		out := make(orb.Polygon, len(g))
-		for i, r := range g {
-			out[i] = ring(r)
-		}
-		return out
-	case orb.MultiPolygon:
-		out := make(orb.MultiPolygon, len(g))
-		for i, p := range g {
-			out[i] = dedupe(p).(orb.Polygon)
-		}
-		return out
-	}
-	return g
-}
-
-// dissolve builds each kecamatan as the union of its kelurahan.
+// dissolve builds each kecamatan as the union of its kelurahan, and Kota
+// Baubau and its provinsi as the union of the kecamatan.
 func (n *Normalised) dissolve() error {
-	groups := map[string][]sf.Geometry{}
+	groups := map[string][]orb.Geometry{}
 	for _, k := range n.Kelurahans {
-		g, err := toSF(k.Geometry)
-		if err != nil {
-			return fmt.Errorf("geobuild: kelurahan %s: %w", k.Code, err)
-		}
-		groups[k.KecamatanCode] = append(groups[k.KecamatanCode], g)
+		groups[k.KecamatanCode] = append(groups[k.KecamatanCode], k.Geometry)
 	}
 	codes := make([]string, 0, len(kecamatanNames))
 	for code := range kecamatanNames {
 		codes = append(codes, code)
 	}
 	slices.Sort(codes)
+	var kecs []orb.Geometry
 	for _, code := range codes {
-		fail := func(format string, args ...any) error {
-			return fmt.Errorf("geobuild: kecamatan %s %s: %s", code, kecamatanNames[code], fmt.Sprintf(format, args...))
-		}
 		if len(groups[code]) == 0 {
-			return fail("has no kelurahan in the source")
+			return fmt.Errorf("geobuild: kecamatan %s %s: has no kelurahan in the source", code, kecamatanNames[code])
 		}
-		u, err := sf.UnionMany(groups[code])
+		g, err := n.union(groups[code])
 		if err != nil {
-			return fail("union: %v", err)
-		}
-		g, err := fromSF(u)
-		if err != nil {
-			return fail("%v", err)
-		}
-		g = n.dropSliverHoles(g)
-		if g, err = clean(g); err != nil {
-			return fail("%v", err)
+			return fmt.Errorf("geobuild: kecamatan %s %s: %w", code, kecamatanNames[code], err)
 		}
 		n.Kecamatans = append(n.Kecamatans, domain.Kecamatan{
-			Code: code, Name: kecamatanNames[code], Geometry: g, AreaSqM: geodesy.Area(g),
+			Code: code, Name: kecamatanNames[code], KabupatenKotaCode: kotaCode, Geometry: g, Bound: g.Bound(),
+			AreaSqM: geodesy.Area(g),
 		})
+		kecs = append(kecs, g)
 	}
+	// The kota's holes are counted apart: the kecamatan figures are what
+	// geodata/README.md reports for the kecamatan.
+	kota := &Normalised{}
+	g, err := kota.union(kecs)
+	n.KotaDroppedHoles, n.KotaLargestHoleSqM = kota.DroppedHoles, kota.LargestHoleSqM
+	if err != nil {
+		return fmt.Errorf("geobuild: %s: %w", kotaName, err)
+	}
+	area := geodesy.Area(g)
+	n.KabupatenKotas = []domain.KabupatenKota{{Code: kotaCode, Name: kotaName, ProvinsiCode: provinsiCode,
+		Kind: domain.KindOfCode(kotaCode), Geometry: g, Bound: g.Bound(), AreaSqM: area, Derived: true}}
+	n.Provinsis = []domain.Provinsi{{Code: provinsiCode, Name: provinsiName, Geometry: g, Bound: g.Bound(),
+		AreaSqM: area, Derived: true}}
 	return nil
+}
+
+// union dissolves gs into one normalised polygon without sliver holes.
+func (n *Normalised) union(gs []orb.Geometry) (orb.Geometry, error) {
+	parts := make([]sf.Geometry, len(gs))
+	for i, g := range gs {
+		var err error
+		if parts[i], err = toSF(g); err != nil {
+			return nil, err
+		}
+	}
+	u, err := sf.UnionMany(parts)
+	if err != nil {
+		return nil, fmt.Errorf("union: %v", err)
+	}
+	g, err := fromSF(u)
+	if err != nil {
+		return nil, err
+	}
+	return clean(n.dropSliverHoles(g))
 }
 
 // dropSliverHoles removes interior rings smaller than MinHoleSqM.
@@ -255,16 +262,24 @@ func fromSF(g sf.Geometry) (orb.Geometry, error) {
 	return nil, fmt.Errorf("union is a %s, want Polygon or MultiPolygon", og.GeoJSONType())
 }
 
-// Files returns the contents of kelurahan.geojson and kecamatan.geojson.
+// Files returns the contents of provinsi.geojson, kabupaten-kota.geojson,
+// kelurahan.geojson and kecamatan.geojson.
 func (n *Normalised) Files() (map[string][]byte, error) {
-	var kel, kec bytes.Buffer
+	var prov, kab, kel, kec bytes.Buffer
+	if err := dataset.WriteProvinsis(&prov, n.Provinsis); err != nil {
+		return nil, err
+	}
+	if err := dataset.WriteKabupatenKotas(&kab, n.KabupatenKotas); err != nil {
+		return nil, err
+	}
 	if err := dataset.WriteKelurahans(&kel, n.Kelurahans); err != nil {
 		return nil, err
 	}
 	if err := dataset.WriteKecamatans(&kec, n.Kecamatans); err != nil {
 		return nil, err
 	}
-	return map[string][]byte{dataset.KelurahanFile: kel.Bytes(), dataset.KecamatanFile: kec.Bytes()}, nil
+	return map[string][]byte{dataset.ProvinsiFile: prov.Bytes(), dataset.KabupatenKotaFile: kab.Bytes(),
+		dataset.KelurahanFile: kel.Bytes(), dataset.KecamatanFile: kec.Bytes()}, nil
 }
 
 // WriteFiles writes files into dir, in name order.

@@ -12,7 +12,7 @@ import (
 // Extent returns the bounding box of Kota Baubau: the union of its
 // kecamatan, read from the store so it follows the data.
 func Extent(ctx context.Context, s store.Store) (orb.Bound, error) {
-	ks, err := s.Kecamatans(ctx)
+	ks, err := s.Kecamatans(ctx, domain.KecamatanFilter{})
 	if err != nil {
 		return orb.Bound{}, err
 	}

@@ -18,7 +18,7 @@ import (
 
 // KecamatanFeatures returns every kecamatan as a feature, ordered by code.
 func KecamatanFeatures(ctx context.Context, s store.Store) ([]*geojson.Feature, error) {
-	ks, err := s.Kecamatans(ctx)
+	ks, err := s.Kecamatans(ctx, domain.KecamatanFilter{})
 	if err != nil {
 		return nil, err
 	}

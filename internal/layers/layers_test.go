@@ -71,7 +71,7 @@ func locatedActivities(t *testing.T, s store.Store) []domain.Activity {
 func TestFetchMatchesStore(t *testing.T) {
 	ctx := context.Background()
 	s := newStore(t)
-	kecs, _ := s.Kecamatans(ctx)
+	kecs, _ := s.Kecamatans(ctx, domain.KecamatanFilter{})
 	kels, _ := s.Kelurahans(ctx, domain.KelurahanFilter{})
 	forums, _ := s.Forums(ctx, domain.ForumFilter{})
 	want := map[string]int{

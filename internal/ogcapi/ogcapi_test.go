@@ -31,7 +31,7 @@ func newStore(t testing.TB) store.Store {
 func storeCounts(t *testing.T, s store.Store) map[string]int {
 	t.Helper()
 	ctx := context.Background()
-	kecs, err1 := s.Kecamatans(ctx)
+	kecs, err1 := s.Kecamatans(ctx, domain.KecamatanFilter{})
 	kels, err2 := s.Kelurahans(ctx, domain.KelurahanFilter{})
 	forums, err3 := s.Forums(ctx, domain.ForumFilter{})
 	projects, err4 := s.Projects(ctx, domain.ProjectFilter{}, domain.ProjectOrder{}, domain.Page{Limit: 1})

@@ -35,8 +35,17 @@ const (
 // Filters are validated by the store (see Validate* in this package) so both
 // implementations refuse the same input with the same message.
 type Store interface {
-	// Kecamatans returns the 8 kecamatan ordered by code.
-	Kecamatans(ctx context.Context) ([]domain.Kecamatan, error)
+	// Provinsis returns every provinsi ordered by code.
+	Provinsis(ctx context.Context) ([]domain.Provinsi, error)
+	// Provinsi returns one provinsi, or ENOTFOUND.
+	Provinsi(ctx context.Context, code string) (domain.Provinsi, error)
+	// KabupatenKotas returns the kabupaten/kota matching f ordered by code.
+	KabupatenKotas(ctx context.Context, f domain.KabupatenKotaFilter) ([]domain.KabupatenKota, error)
+	// KabupatenKota returns one kabupaten/kota, or ENOTFOUND.
+	KabupatenKota(ctx context.Context, code string) (domain.KabupatenKota, error)
+
+	// Kecamatans returns the kecamatan matching f ordered by code.
+	Kecamatans(ctx context.Context, f domain.KecamatanFilter) ([]domain.Kecamatan, error)
 	// Kecamatan returns one kecamatan, or ENOTFOUND.
 	Kecamatan(ctx context.Context, code string) (domain.Kecamatan, error)
 

@@ -86,6 +86,9 @@ func ValidateArea(field string, g orb.Geometry) error {
 
 // ValidateKelurahanFilter checks f.
 func ValidateKelurahanFilter(f domain.KelurahanFilter) error {
+	if f.Jenis != "" && !f.Jenis.Valid() {
+		return domain.Invalid("jenis", "unknown jenis %q", f.Jenis)
+	}
 	return ValidateBound("bbox", f.BBox)
 }
 

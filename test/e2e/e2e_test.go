@@ -305,7 +305,7 @@ func TestMap(t *testing.T) {
 			t.Errorf("legend kinds %q, want %q", labels, want)
 		}
 		kec := eval[[]string](t, b, `[...document.querySelectorAll('#legend-kecamatan li')].map(l => l.textContent.trim())`)
-		if n, _ := st.Kecamatans(ctx); len(kec) != len(n) {
+		if n, _ := st.Kecamatans(ctx, domain.KecamatanFilter{}); len(kec) != len(n) {
 			t.Errorf("legend has %d kecamatan, want %d", len(kec), len(n))
 		}
 	})

@@ -59,11 +59,39 @@ func (c *CountingStore) Reset() {
 	c.calls = map[string]int{}
 }
 
-func (c *CountingStore) Kecamatans(ctx context.Context) ([]domain.Kecamatan, error) {
+func (c *CountingStore) Provinsis(ctx context.Context) ([]domain.Provinsi, error) {
+	if err := c.count("Provinsis"); err != nil {
+		return nil, err
+	}
+	return c.Store.Provinsis(ctx)
+}
+
+func (c *CountingStore) Provinsi(ctx context.Context, code string) (domain.Provinsi, error) {
+	if err := c.count("Provinsi"); err != nil {
+		return domain.Provinsi{}, err
+	}
+	return c.Store.Provinsi(ctx, code)
+}
+
+func (c *CountingStore) KabupatenKotas(ctx context.Context, f domain.KabupatenKotaFilter) ([]domain.KabupatenKota, error) {
+	if err := c.count("KabupatenKotas"); err != nil {
+		return nil, err
+	}
+	return c.Store.KabupatenKotas(ctx, f)
+}
+
+func (c *CountingStore) KabupatenKota(ctx context.Context, code string) (domain.KabupatenKota, error) {
+	if err := c.count("KabupatenKota"); err != nil {
+		return domain.KabupatenKota{}, err
+	}
+	return c.Store.KabupatenKota(ctx, code)
+}
+
+func (c *CountingStore) Kecamatans(ctx context.Context, f domain.KecamatanFilter) ([]domain.Kecamatan, error) {
 	if err := c.count("Kecamatans"); err != nil {
 		return nil, err
 	}
-	return c.Store.Kecamatans(ctx)
+	return c.Store.Kecamatans(ctx, f)
 }
 
 func (c *CountingStore) Kecamatan(ctx context.Context, code string) (domain.Kecamatan, error) {

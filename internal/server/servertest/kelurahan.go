@@ -20,7 +20,7 @@ func codesOf[T any](items []T, code func(T) string) []string {
 }
 
 func testKecamatan(t *testing.T, h *harness) {
-	want, err := h.store.Kecamatans(h.ctx())
+	want, err := h.store.Kecamatans(h.ctx(), domain.KecamatanFilter{})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -80,7 +80,7 @@ func testLayers(t *testing.T, h *harness) {
 	}{
 		{"kecamatan", "kecamatanLayer", "(precision: 5)", "/geojson/kecamatan?precision=5",
 			func(t *testing.T, s store.Store) []string {
-				ks, err := s.Kecamatans(ctx)
+				ks, err := s.Kecamatans(ctx, domain.KecamatanFilter{})
 				if err != nil {
 					t.Fatal(err)
 				}

@@ -5,6 +5,7 @@ import (
 	"context"
 	"slices"
 	"strings"
+	"sync/atomic"
 
 	"github.com/tidwall/rtree"
 
@@ -13,30 +14,56 @@ import (
 	"github.com/serasi/serasi/internal/store"
 )
 
-// neighbours finds, for each kelurahan, the others within
-// store.NeighbourToleranceMeters, through the R-tree of their bounds. Each
-// pair is measured once and recorded on both sides, so the relation is
-// symmetric by construction.
-func neighbours(ks []domain.Kelurahan, index *rtree.RTreeG[int32]) [][]int32 {
-	out := make([][]int32, len(ks))
-	for i, k := range ks {
-		if k.Geometry == nil {
-			continue
-		}
+// neighbourIndex finds a kelurahan's neighbours, the others within
+// store.NeighbourToleranceMeters, on first asking, through the R-tree of
+// their bounds, and keeps the answer: at national size measuring every
+// pair at start-up would take minutes, while a question touches a few
+// kelurahan. Kelurahan never change after loading, so one index serves
+// every snapshot. A pair is always measured with the lower index first,
+// so the relation is symmetric whichever side is asked first.
+type neighbourIndex struct {
+	ks    []domain.Kelurahan
+	index *rtree.RTreeG[int32]
+	known []atomic.Pointer[[]int32]
+}
+
+func newNeighbourIndex(ks []domain.Kelurahan, index *rtree.RTreeG[int32]) *neighbourIndex {
+	return &neighbourIndex{ks: ks, index: index, known: make([]atomic.Pointer[[]int32], len(ks))}
+}
+
+// of returns the indexes of i's neighbours in ascending order. Two callers
+// may compute the same answer at once; either result is the same.
+func (n *neighbourIndex) of(i int) []int32 {
+	if p := n.known[i].Load(); p != nil {
+		return *p
+	}
+	out := []int32{}
+	if k := n.ks[i]; k.Geometry != nil {
 		b := k.Geometry.Bound()
 		lo := geodesy.BoundAround(b.Min, store.NeighbourToleranceMeters)
 		hi := geodesy.BoundAround(b.Max, store.NeighbourToleranceMeters)
-		index.Search(lo.Min, hi.Max, func(_, _ [2]float64, j int32) bool {
-			if int(j) > i && ks[j].Geometry != nil &&
-				geodesy.PolygonsWithin(k.Geometry, ks[j].Geometry, store.NeighbourToleranceMeters) {
-				out[i] = append(out[i], j)
-				out[j] = append(out[j], int32(i))
+		n.index.Search(lo.Min, hi.Max, func(_, _ [2]float64, j int32) bool {
+			if int(j) == i || n.ks[j].Geometry == nil {
+				return true
+			}
+			a, c := n.ks[min(i, int(j))], n.ks[max(i, int(j))]
+			if geodesy.PolygonsWithin(a.Geometry, c.Geometry, store.NeighbourToleranceMeters) {
+				out = append(out, j)
 			}
 			return true
 		})
 	}
-	for i := range out {
-		slices.Sort(out[i])
+	slices.Sort(out)
+	n.known[i].Store(&out)
+	return out
+}
+
+// neighbours returns every kelurahan's neighbours (benchmarks measure it).
+func neighbours(ks []domain.Kelurahan, index *rtree.RTreeG[int32]) [][]int32 {
+	n := newNeighbourIndex(ks, index)
+	out := make([][]int32, len(ks))
+	for i := range ks {
+		out[i] = n.of(i)
 	}
 	return out
 }
@@ -53,7 +80,7 @@ func (s *Store) KelurahanNeighbours(ctx context.Context, codes []string) ([][]st
 		if !ok {
 			continue
 		}
-		for _, j := range d.neighbours[i] {
+		for _, j := range d.neighbours.of(i) {
 			out[n] = append(out[n], d.kelurahans[j].Code)
 		}
 	}
@@ -79,7 +106,7 @@ func (s *Store) CoverageGaps(ctx context.Context) ([]domain.CoverageGap, error) 
 				g.NearestForumID, g.DistanceMeters = f.ID, dist
 			}
 		}
-		for _, j := range d.neighbours[i] {
+		for _, j := range d.neighbours.of(i) {
 			if c := d.kelurahans[j].Code; d.servedByActive[c] {
 				g.ServedNeighbourCodes = append(g.ServedNeighbourCodes, c)
 			}

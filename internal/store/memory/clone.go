@@ -19,6 +19,16 @@ func cloneSlice[T any](xs []T, clone func(T) T) []T {
 	return out
 }
 
+func cloneProvinsi(p domain.Provinsi) domain.Provinsi {
+	p.Geometry = cloneGeometry(p.Geometry)
+	return p
+}
+
+func cloneKabupatenKota(k domain.KabupatenKota) domain.KabupatenKota {
+	k.Geometry = cloneGeometry(k.Geometry)
+	return k
+}
+
 func cloneKecamatan(k domain.Kecamatan) domain.Kecamatan {
 	k.Geometry = cloneGeometry(k.Geometry)
 	return k

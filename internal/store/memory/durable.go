@@ -40,7 +40,8 @@ var (
 // file DataFile in dir (created if need be) and are fsynced before a write
 // returns. On the first start the file is seeded with the forums, projects
 // and activities of fsys; afterwards those come from the file, while the
-// kecamatan and kelurahan (never written) always come from fsys. The
+// areas (never written) come from dir's BoundaryFile when boundaries were
+// imported, else from fsys. The
 // indexes are rebuilt from the file at every start.
 //
 // With dir "" it is New: everything stays in memory. Only one process may
@@ -52,6 +53,9 @@ func Open(fsys fs.FS, dir string) (*Store, error) {
 	ds, err := dataset.Load(fsys)
 	if err != nil {
 		return nil, fmt.Errorf("memory: %w", err)
+	}
+	if err := useImportedBoundaries(ds, dir); err != nil {
+		return nil, err
 	}
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return nil, fmt.Errorf("memory: data directory: %w", err)
@@ -112,6 +116,7 @@ func load(db *bolt.DB, ds *dataset.Dataset) (*Store, error) {
 	}
 	d := newData(cloneSlice(ds.Kecamatans, cloneKecamatan), cloneSlice(ds.Kelurahans, cloneKelurahan),
 		forums, projects, activities, tokens)
+	d.setUpperLevels(cloneSlice(ds.Provinsis, cloneProvinsi), cloneSlice(ds.KabupatenKotas, cloneKabupatenKota))
 	return withFlow(&Store{d: d, db: db, now: time.Now}), nil
 }
 

@@ -11,9 +11,18 @@ import (
 	"github.com/serasi/serasi/internal/store"
 )
 
-// Kecamatans returns the kecamatan ordered by code.
-func (s *Store) Kecamatans(ctx context.Context) ([]domain.Kecamatan, error) {
-	return cloneSlice(s.snapshot().kecamatans, cloneKecamatan), nil
+// Kecamatans returns the kecamatan matching f ordered by code.
+func (s *Store) Kecamatans(ctx context.Context, f domain.KecamatanFilter) ([]domain.Kecamatan, error) {
+	d := s.snapshot()
+	out := []domain.Kecamatan{}
+	for _, k := range d.kecamatans {
+		if (f.ProvinsiCode != "" && domain.ProvinsiCodeOf(k.Code) != f.ProvinsiCode) ||
+			(f.KabupatenKotaCode != "" && k.KabupatenKotaCode != f.KabupatenKotaCode) {
+			continue
+		}
+		out = append(out, cloneKecamatan(k))
+	}
+	return out, nil
 }
 
 // Kecamatan returns one kecamatan, or ENOTFOUND.
@@ -45,7 +54,10 @@ func (s *Store) Kelurahans(ctx context.Context, f domain.KelurahanFilter) ([]dom
 	out := []domain.Kelurahan{}
 	for _, k := range d.kelurahans {
 		switch {
-		case f.KecamatanCode != "" && k.KecamatanCode != f.KecamatanCode,
+		case f.ProvinsiCode != "" && domain.ProvinsiCodeOf(k.Code) != f.ProvinsiCode,
+			f.KabupatenKotaCode != "" && domain.KabupatenKotaCodeOf(k.Code) != f.KabupatenKotaCode,
+			f.KecamatanCode != "" && k.KecamatanCode != f.KecamatanCode,
+			f.Jenis != "" && k.Jenis != f.Jenis,
 			name != "" && !strings.Contains(strings.ToLower(k.Name), name),
 			f.ConflictProne != nil && k.ConflictProne != *f.ConflictProne,
 			f.HasForum != nil && d.servedByActive[k.Code] != *f.HasForum,
@@ -91,7 +103,7 @@ func (s *Store) KelurahanAt(ctx context.Context, p orb.Point) (domain.Kelurahan,
 	i := d.kelurahanAt(p)
 	if i < 0 {
 		return domain.Kelurahan{}, &domain.Error{Code: domain.ENOTFOUND,
-			Message: "no kelurahan of Kota Baubau covers this point", Field: "point"}
+			Message: "no kelurahan or desa covers this point", Field: "point"}
 	}
 	return cloneKelurahan(d.kelurahans[i]), nil
 }

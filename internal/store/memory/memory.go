@@ -54,6 +54,12 @@ type Store struct {
 // after writes is arbitrary (every answer sorts them); the maps point into
 // the slices.
 type data struct {
+	// provinsis, kabupatens and their maps are set by setUpperLevels.
+	provinsis  []domain.Provinsi
+	provByCode map[string]int
+	kabupatens []domain.KabupatenKota
+	kabByCode  map[string]int
+
 	kecamatans []domain.Kecamatan
 	kecByCode  map[string]int
 
@@ -65,10 +71,10 @@ type data struct {
 	kelIndex rtree.RTreeG[int32]
 	// cityBound is the union of the kelurahan bounds.
 	cityBound orb.Bound
-	// neighbours holds, per index into kelurahans, the indexes of its
-	// neighbours in ascending order; computed once at load (kelurahan never
-	// change) and shared by every later snapshot.
-	neighbours [][]int32
+	// neighbours answers, per index into kelurahans, the indexes of its
+	// neighbours in ascending order; computed when first asked (kelurahan
+	// never change) and shared by every later snapshot.
+	neighbours *neighbourIndex
 	// servedByActive holds the codes of kelurahan served by an ACTIVE forum.
 	servedByActive map[string]bool
 
@@ -125,6 +131,7 @@ func NewFromDataset(ds *dataset.Dataset) *Store {
 	}
 	d := newData(cloneSlice(ds.Kecamatans, cloneKecamatan), cloneSlice(ds.Kelurahans, cloneKelurahan),
 		forums, projects, activities, nil)
+	d.setUpperLevels(cloneSlice(ds.Provinsis, cloneProvinsi), cloneSlice(ds.KabupatenKotas, cloneKabupatenKota))
 	return withFlow(&Store{d: d, now: time.Now})
 }
 
@@ -165,7 +172,7 @@ func newData(kecamatans []domain.Kecamatan, kelurahans []domain.Kelurahan, forum
 			d.cityBound = d.cityBound.Union(b)
 		}
 	}
-	d.neighbours = neighbours(d.kelurahans, &d.kelIndex)
+	d.neighbours = newNeighbourIndex(d.kelurahans, &d.kelIndex)
 	for i, p := range d.projects {
 		if p.Geometry == nil {
 			continue

@@ -16,23 +16,36 @@ import (
 
 // Polygons are read with ST_ForcePolygonCCW so that exterior rings come out
 // counter-clockwise (RFC 7946) whatever was written.
-const kecamatanColumns = `c.code, c.name, ST_AsBinary(ST_ForcePolygonCCW(c.geom)) AS geom, c.area_sq_m`
+const kecamatanColumns = `c.code, c.name, c.kabupaten_kota_code, ST_AsBinary(ST_ForcePolygonCCW(c.geom)) AS geom, c.area_sq_m`
 
 type kecamatanRow struct {
-	Code    string              `db:"code"`
-	Name    string              `db:"name"`
-	Geom    wkb.GeometryScanner `db:"geom"`
-	AreaSqM float64             `db:"area_sq_m"`
+	Code              string              `db:"code"`
+	Name              string              `db:"name"`
+	KabupatenKotaCode string              `db:"kabupaten_kota_code"`
+	Geom              wkb.GeometryScanner `db:"geom"`
+	AreaSqM           float64             `db:"area_sq_m"`
 }
 
 func (r kecamatanRow) domain() domain.Kecamatan {
-	return domain.Kecamatan{Code: r.Code, Name: r.Name, Geometry: r.Geom.Geometry, AreaSqM: r.AreaSqM}
+	k := domain.Kecamatan{Code: r.Code, Name: r.Name, KabupatenKotaCode: r.KabupatenKotaCode,
+		Geometry: r.Geom.Geometry, AreaSqM: r.AreaSqM}
+	if k.Geometry != nil {
+		k.Bound = k.Geometry.Bound()
+	}
+	return k
 }
 
-// Kecamatans returns the kecamatan ordered by code.
-func (s *Store) Kecamatans(ctx context.Context) ([]domain.Kecamatan, error) {
+// Kecamatans returns the kecamatan matching f ordered by code.
+func (s *Store) Kecamatans(ctx context.Context, f domain.KecamatanFilter) ([]domain.Kecamatan, error) {
+	var w where
+	if f.ProvinsiCode != "" {
+		w.eq("left(c.code, 2)", f.ProvinsiCode)
+	}
+	if f.KabupatenKotaCode != "" {
+		w.eq("c.kabupaten_kota_code", f.KabupatenKotaCode)
+	}
 	var rows []kecamatanRow
-	if err := s.db.SelectContext(ctx, &rows, `SELECT `+kecamatanColumns+` FROM kecamatan c ORDER BY c.code`); err != nil {
+	if err := s.db.SelectContext(ctx, &rows, `SELECT `+kecamatanColumns+` FROM kecamatan c`+w.sql()+` ORDER BY c.code`, w.args...); err != nil {
 		return nil, fmt.Errorf("postgis: kecamatans: %w", err)
 	}
 	out := make([]domain.Kecamatan, len(rows))
@@ -58,7 +71,7 @@ func (s *Store) Kecamatan(ctx context.Context, code string) (domain.Kecamatan, e
 	return r.domain(), nil
 }
 
-const kelurahanColumns = `k.code, k.name, k.kecamatan_code,
+const kelurahanColumns = `k.code, k.name, k.kecamatan_code, k.jenis,
 	ST_AsBinary(ST_ForcePolygonCCW(k.geom)) AS geom, ST_AsBinary(k.centroid) AS centroid,
 	k.area_sq_m, k.conflict_prone`
 
@@ -66,6 +79,7 @@ type kelurahanRow struct {
 	Code          string              `db:"code"`
 	Name          string              `db:"name"`
 	KecamatanCode string              `db:"kecamatan_code"`
+	Jenis         string              `db:"jenis"`
 	Geom          wkb.GeometryScanner `db:"geom"`
 	Centroid      wkb.GeometryScanner `db:"centroid"`
 	AreaSqM       float64             `db:"area_sq_m"`
@@ -74,7 +88,7 @@ type kelurahanRow struct {
 
 func (r kelurahanRow) domain() domain.Kelurahan {
 	k := domain.Kelurahan{
-		Code: r.Code, Name: r.Name, KecamatanCode: r.KecamatanCode,
+		Code: r.Code, Name: r.Name, KecamatanCode: r.KecamatanCode, Jenis: domain.KelurahanJenis(r.Jenis),
 		Geometry: r.Geom.Geometry, AreaSqM: r.AreaSqM, ConflictProne: r.ConflictProne,
 	}
 	if c, ok := r.Centroid.Geometry.(orb.Point); ok {
@@ -104,8 +118,17 @@ func (s *Store) Kelurahans(ctx context.Context, f domain.KelurahanFilter) ([]dom
 		return nil, err
 	}
 	var w where
+	if f.ProvinsiCode != "" {
+		w.eq("left(k.code, 2)", f.ProvinsiCode)
+	}
+	if f.KabupatenKotaCode != "" {
+		w.eq("left(k.code, 5)", f.KabupatenKotaCode)
+	}
 	if f.KecamatanCode != "" {
 		w.eq("k.kecamatan_code", f.KecamatanCode)
+	}
+	if f.Jenis != "" {
+		w.eq("k.jenis", string(f.Jenis))
 	}
 	if f.ConflictProne != nil {
 		w.and("k.conflict_prone = %s", w.bind(*f.ConflictProne))
@@ -191,7 +214,7 @@ func (s *Store) KelurahanAt(ctx context.Context, p orb.Point) (domain.Kelurahan,
 	}
 	if len(rows) == 0 {
 		return domain.Kelurahan{}, &domain.Error{Code: domain.ENOTFOUND,
-			Message: "no kelurahan of Kota Baubau covers this point", Field: "point"}
+			Message: "no kelurahan or desa covers this point", Field: "point"}
 	}
 	return rows[0].domain(), nil
 }

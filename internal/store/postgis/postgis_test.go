@@ -59,10 +59,24 @@ func TestMigrateUpDownUp(t *testing.T) {
 		t.Fatalf("after up: version %d of %d (%v)", current, latest, err)
 	}
 
-	// down rolls back one migration at a time: first the kelurahan
-	// neighbours (00006), then the change feed (00005), then the planar
+	var upper int
+	if err := db.QueryRow(`SELECT count(*) FROM information_schema.tables
+		WHERE table_schema = 'public' AND table_name IN ('provinsi', 'kabupaten_kota')`).Scan(&upper); err != nil || upper != 2 {
+		t.Errorf("after up: %d of provinsi and kabupaten_kota (%v)", upper, err)
+	}
+
+	// down rolls back one migration at a time: first the provinsi and
+	// kabupaten/kota (00007), then the kelurahan neighbours (00006), then the change feed (00005), then the planar
 	// copy of projects (00004), then the tokens and the audit trail
 	// (00003), then the program tables; the areas stay.
+	if err := postgis.Migrate(ctx, db, postgis.MigrateDown); err != nil {
+		t.Fatal(err)
+	}
+	var upperLevels int
+	if err := db.QueryRow(`SELECT count(*) FROM information_schema.tables
+		WHERE table_schema = 'public' AND table_name IN ('provinsi', 'kabupaten_kota')`).Scan(&upperLevels); err != nil || upperLevels != 0 {
+		t.Errorf("after one down: %d of provinsi and kabupaten_kota left (%v)", upperLevels, err)
+	}
 	if err := postgis.Migrate(ctx, db, postgis.MigrateDown); err != nil {
 		t.Fatal(err)
 	}

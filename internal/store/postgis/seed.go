@@ -21,6 +21,10 @@ import (
 //
 // Rows travel by COPY into temporary staging tables and are merged with one
 // INSERT ... ON CONFLICT per table, so 100,000 projects take seconds.
+//
+// The areas above the kelurahan (provinsi, kabupaten/kota, kecamatan) are
+// only inserted where missing: ImportBoundaries is what changes them, and a
+// seed after an import must not put Baubau's derived areas back.
 func Seed(ctx context.Context, db *sql.DB, ds *dataset.Dataset) error {
 	tx, err := db.BeginTx(ctx, nil)
 	if err != nil {
@@ -44,7 +48,7 @@ func Seed(ctx context.Context, db *sql.DB, ds *dataset.Dataset) error {
 	// queries run on generic plans (see preparedStatements), made from the
 	// statistics there are when a connection first prepares them. VACUUM
 	// cannot run in the transaction.
-	if _, err := db.ExecContext(ctx, `VACUUM (ANALYZE) kecamatan, kelurahan, forum, forum_kelurahan, project, activity`); err != nil {
+	if _, err := db.ExecContext(ctx, `VACUUM (ANALYZE) provinsi, kabupaten_kota, kecamatan, kelurahan, forum, forum_kelurahan, project, activity`); err != nil {
 		return fmt.Errorf("postgis: seed: vacuum: %w", err)
 	}
 	return nil
@@ -120,10 +124,69 @@ func optString(s string) any {
 	return s
 }
 
+// The merges of the area tables that update what differs, for
+// ImportBoundaries. Seed only inserts the areas that are missing: the
+// embedded ones are Baubau's, partly derived (Sulawesi Tenggara is only its
+// part in Baubau), and must not overwrite boundaries imported before.
+const (
+	provinsiMerge = `INSERT INTO provinsi AS t (code, name, geom, area_sq_m, derived)
+			SELECT code, name, ST_GeomFromWKB(geom, 4326), area_sq_m, derived FROM seed_provinsi
+			ON CONFLICT (code) DO UPDATE SET name = EXCLUDED.name, geom = EXCLUDED.geom,
+				area_sq_m = EXCLUDED.area_sq_m, derived = EXCLUDED.derived
+			WHERE (t.name, t.geom, t.area_sq_m, t.derived) IS DISTINCT FROM
+				(EXCLUDED.name, EXCLUDED.geom, EXCLUDED.area_sq_m, EXCLUDED.derived)`
+	kabupatenKotaMerge = `INSERT INTO kabupaten_kota AS t (code, name, provinsi_code, geom, area_sq_m, derived)
+			SELECT code, name, provinsi_code, ST_GeomFromWKB(geom, 4326), area_sq_m, derived FROM seed_kabupaten_kota
+			ON CONFLICT (code) DO UPDATE SET name = EXCLUDED.name, provinsi_code = EXCLUDED.provinsi_code,
+				geom = EXCLUDED.geom, area_sq_m = EXCLUDED.area_sq_m, derived = EXCLUDED.derived
+			WHERE (t.name, t.provinsi_code, t.geom, t.area_sq_m, t.derived) IS DISTINCT FROM
+				(EXCLUDED.name, EXCLUDED.provinsi_code, EXCLUDED.geom, EXCLUDED.area_sq_m, EXCLUDED.derived)`
+	kecamatanMerge = `INSERT INTO kecamatan AS t (code, name, geom, area_sq_m)
+			SELECT code, name, ST_GeomFromWKB(geom, 4326), area_sq_m FROM seed_kecamatan
+			ON CONFLICT (code) DO UPDATE SET name = EXCLUDED.name, geom = EXCLUDED.geom, area_sq_m = EXCLUDED.area_sq_m
+			WHERE (t.name, t.geom, t.area_sq_m) IS DISTINCT FROM (EXCLUDED.name, EXCLUDED.geom, EXCLUDED.area_sq_m)`
+)
+
 // The steps run in foreign-key order. Each merge updates a row only when
 // something differs (IS DISTINCT FROM on the whole record; geometry equality
 // is exact, vertex by vertex, since PostGIS 2.4).
 var seedSteps = []seedStep{
+	{
+		table:   "provinsi",
+		staging: "code text, name text, geom bytea, area_sq_m double precision, derived boolean",
+		rows: func(ds *dataset.Dataset) ([][]any, error) {
+			out := make([][]any, len(ds.Provinsis))
+			for i, p := range ds.Provinsis {
+				g, err := wkbBytes(p.Geometry)
+				if err != nil {
+					return nil, fmt.Errorf("%s: %w", p.Code, err)
+				}
+				out[i] = []any{p.Code, p.Name, g, p.AreaSqM, p.Derived}
+			}
+			return out, nil
+		},
+		merge: `INSERT INTO provinsi AS t (code, name, geom, area_sq_m, derived)
+			SELECT code, name, ST_GeomFromWKB(geom, 4326), area_sq_m, derived FROM seed_provinsi
+			ON CONFLICT (code) DO NOTHING`,
+	},
+	{
+		table:   "kabupaten_kota",
+		staging: "code text, name text, provinsi_code text, geom bytea, area_sq_m double precision, derived boolean",
+		rows: func(ds *dataset.Dataset) ([][]any, error) {
+			out := make([][]any, len(ds.KabupatenKotas))
+			for i, k := range ds.KabupatenKotas {
+				g, err := wkbBytes(k.Geometry)
+				if err != nil {
+					return nil, fmt.Errorf("%s: %w", k.Code, err)
+				}
+				out[i] = []any{k.Code, k.Name, k.ProvinsiCode, g, k.AreaSqM, k.Derived}
+			}
+			return out, nil
+		},
+		merge: `INSERT INTO kabupaten_kota AS t (code, name, provinsi_code, geom, area_sq_m, derived)
+			SELECT code, name, provinsi_code, ST_GeomFromWKB(geom, 4326), area_sq_m, derived FROM seed_kabupaten_kota
+			ON CONFLICT (code) DO NOTHING`,
+	},
 	{
 		table:   "kecamatan",
 		staging: "code text, name text, geom bytea, area_sq_m double precision",
@@ -140,8 +203,7 @@ var seedSteps = []seedStep{
 		},
 		merge: `INSERT INTO kecamatan AS t (code, name, geom, area_sq_m)
 			SELECT code, name, ST_GeomFromWKB(geom, 4326), area_sq_m FROM seed_kecamatan
-			ON CONFLICT (code) DO UPDATE SET name = EXCLUDED.name, geom = EXCLUDED.geom, area_sq_m = EXCLUDED.area_sq_m
-			WHERE (t.name, t.geom, t.area_sq_m) IS DISTINCT FROM (EXCLUDED.name, EXCLUDED.geom, EXCLUDED.area_sq_m)`,
+			ON CONFLICT (code) DO NOTHING`,
 	},
 	{
 		table:   "kelurahan",

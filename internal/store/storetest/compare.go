@@ -19,10 +19,32 @@ import (
 func checkKecamatan(t *testing.T, want, got domain.Kecamatan) {
 	t.Helper()
 	if got.Code != want.Code || got.Name != want.Name || !nearlyEqual(got.AreaSqM, want.AreaSqM) ||
+		got.KabupatenKotaCode != want.KabupatenKotaCode || !got.Bound.Equal(want.Bound) ||
 		!orb.Equal(got.Geometry, want.Geometry) {
 		t.Errorf("kecamatan %s: got {%s %q area %v %s}, want {%s %q area %v %s}", want.Code,
 			got.Code, got.Name, got.AreaSqM, geometryString(got.Geometry),
 			want.Code, want.Name, want.AreaSqM, geometryString(want.Geometry))
+	}
+}
+
+func checkProvinsi(t *testing.T, want, got domain.Provinsi) {
+	t.Helper()
+	if got.Code != want.Code || got.Name != want.Name || got.Derived != want.Derived ||
+		!nearlyEqual(got.AreaSqM, want.AreaSqM) || !got.Bound.Equal(want.Bound) || !orb.Equal(got.Geometry, want.Geometry) {
+		t.Errorf("provinsi %s: got {%s %q derived %v area %v %s}, want {%s %q derived %v area %v %s}", want.Code,
+			got.Code, got.Name, got.Derived, got.AreaSqM, geometryString(got.Geometry),
+			want.Code, want.Name, want.Derived, want.AreaSqM, geometryString(want.Geometry))
+	}
+}
+
+func checkKabupatenKota(t *testing.T, want, got domain.KabupatenKota) {
+	t.Helper()
+	if got.Code != want.Code || got.Name != want.Name || got.ProvinsiCode != want.ProvinsiCode || got.Kind != want.Kind ||
+		got.Derived != want.Derived || !nearlyEqual(got.AreaSqM, want.AreaSqM) || !got.Bound.Equal(want.Bound) ||
+		!orb.Equal(got.Geometry, want.Geometry) {
+		t.Errorf("kabupaten/kota %s: got {%s %q provinsi %s %s derived %v area %v %s}, want {%s %q provinsi %s %s derived %v area %v %s}", want.Code,
+			got.Code, got.Name, got.ProvinsiCode, got.Kind, got.Derived, got.AreaSqM, geometryString(got.Geometry),
+			want.Code, want.Name, want.ProvinsiCode, want.Kind, want.Derived, want.AreaSqM, geometryString(want.Geometry))
 	}
 }
 
@@ -37,6 +59,9 @@ func checkKelurahan(t *testing.T, want, got domain.Kelurahan) {
 	}
 	if got.KecamatanCode != want.KecamatanCode {
 		diffs = append(diffs, fmt.Sprintf("kecamatan %q, want %q", got.KecamatanCode, want.KecamatanCode))
+	}
+	if got.Jenis != want.Jenis {
+		diffs = append(diffs, fmt.Sprintf("jenis %q, want %q", got.Jenis, want.Jenis))
 	}
 	if got.ConflictProne != want.ConflictProne {
 		diffs = append(diffs, fmt.Sprintf("conflictProne %v", got.ConflictProne))

@@ -30,7 +30,7 @@ func testIsolation(t *testing.T, su *suite) {
 	}
 	later := time.Date(1999, 1, 1, 0, 0, 0, 0, time.UTC)
 
-	kecs, _ := s.Kecamatans(ctx)
+	kecs, _ := s.Kecamatans(ctx, domain.KecamatanFilter{})
 	for i := range kecs {
 		kecs[i].Name = "x"
 		scribble(kecs[i].Geometry)
@@ -88,7 +88,7 @@ func testIsolation(t *testing.T, su *suite) {
 	}
 
 	// Everything must still read as in the data set.
-	gotKecs, err := s.Kecamatans(ctx)
+	gotKecs, err := s.Kecamatans(ctx, domain.KecamatanFilter{})
 	if err != nil || len(gotKecs) != len(ds.Kecamatans) {
 		t.Fatalf("Kecamatans: %d, %v", len(gotKecs), err)
 	}

@@ -11,7 +11,7 @@ import (
 )
 
 func testKecamatan(t *testing.T, su *suite) {
-	got, err := su.s.Kecamatans(su.ctx)
+	got, err := su.s.Kecamatans(su.ctx, domain.KecamatanFilter{})
 	if err != nil {
 		t.Fatalf("Kecamatans: %v", err)
 	}

@@ -42,6 +42,7 @@ func RunConformanceTests(t *testing.T, newStore func(t *testing.T) store.Store) 
 		name string
 		run  func(t *testing.T, su *suite)
 	}{
+		{"Hierarchy", testHierarchy},
 		{"Kecamatan", testKecamatan},
 		{"Kelurahan", testKelurahan},
 		{"Kelurahans", testKelurahans},
