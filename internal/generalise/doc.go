@@ -9,7 +9,8 @@
 //
 // and store set[i] for Bands[i] (the last band is g itself, not copied);
 // a tile at zoom z draws set.ForZoom(z), i.e. set[BandIndex(z)]. Sum the
-// Stats over the import and report them.
+// Stats over the import and report them. Geometries is the same without
+// the stats, the form of boundaries.Options.Generalise.
 //
 // The rules, the same for every geometry and both stores:
 //

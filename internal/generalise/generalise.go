@@ -90,6 +90,13 @@ func All(g orb.Geometry) (Set, Stats) {
 	return set, st
 }
 
+// Geometries is All without the stats, in the form of the import's hook
+// (boundaries.Options.Generalise).
+func Geometries(g orb.Geometry) []orb.Geometry {
+	set, _ := All(g)
+	return set
+}
+
 // Simplify returns g simplified at tolerance tol (degrees) by the rules of
 // the package comment. The result never shares memory with g.
 func Simplify(g orb.Geometry, tol float64) (orb.Geometry, Stats) {

@@ -42,7 +42,9 @@ func Encode(ctx context.Context, s store.Store, l *layers.Layer, t maptile.Tile)
 	if err != nil {
 		return nil, err
 	}
-	layer := &mvt.Layer{Name: l.Name, Version: 2, Extent: Extent, Features: tileFeatures(l, res.Features)}
+	feats := tileFeatures(l, res.Features)
+	withBands(s, l, t, feats)
+	layer := &mvt.Layer{Name: l.Name, Version: 2, Extent: Extent, Features: feats}
 	layer.ProjectToTile(t)
 	layer.Clip(clipBound)
 	dp := simplify.DouglasPeucker(tolerance(l, t))
