@@ -33,7 +33,7 @@ type QueryResolver interface {
 	KelurahanSummary(ctx context.Context, filter *model.ProjectFilter) ([]*domain.KelurahanSummary, error)
 	Forums(ctx context.Context, filter *model.ForumFilter) ([]*domain.Forum, error)
 	Forum(ctx context.Context, id string) (*domain.Forum, error)
-	Kecamatans(ctx context.Context) ([]*domain.Kecamatan, error)
+	Kecamatans(ctx context.Context, filter *model.KecamatanFilter) ([]*domain.Kecamatan, error)
 	Kecamatan(ctx context.Context, code string) (*domain.Kecamatan, error)
 	Kelurahans(ctx context.Context, filter *model.KelurahanFilter) ([]*domain.Kelurahan, error)
 	Kelurahan(ctx context.Context, code string) (*domain.Kelurahan, error)
@@ -50,6 +50,10 @@ type QueryResolver interface {
 	NearestProjects(ctx context.Context, lon float64, lat float64, limit *int, kinds []domain.ProjectKind) ([]*domain.ProjectHit, error)
 	Me(ctx context.Context) (*domain.Actor, error)
 	ProjectStats(ctx context.Context, filter *model.ProjectFilter, groupBy []domain.StatsDimension) ([]*domain.StatsRow, error)
+	Provinsis(ctx context.Context) ([]*domain.Provinsi, error)
+	Provinsi(ctx context.Context, code string) (*domain.Provinsi, error)
+	KabupatenKotas(ctx context.Context, provinsiCode *string) ([]*domain.KabupatenKota, error)
+	KabupatenKota(ctx context.Context, code string) (*domain.KabupatenKota, error)
 }
 
 // endregion ************************** generated!.gotpl **************************
@@ -232,6 +236,34 @@ func (ec *executionContext) field_Query_forums_args(ctx context.Context, rawArgs
 	return args, nil
 }
 
+func (ec *executionContext) field_Query_kabupatenKota_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "code",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNString2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["code"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_kabupatenKotas_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "provinsiCode",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["provinsiCode"] = arg0
+	return args, nil
+}
+
 func (ec *executionContext) field_Query_kecamatanLayer_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -265,6 +297,20 @@ func (ec *executionContext) field_Query_kecamatan_args(ctx context.Context, rawA
 		return nil, err
 	}
 	args["code"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_kecamatans_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "filter",
+		func(ctx context.Context, v any) (*model.KecamatanFilter, error) {
+			return ec.unmarshalOKecamatanFilter2ᚖgithubᚗcomᚋserasiᚋserasiᚋgraphᚋmodelᚐKecamatanFilter(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["filter"] = arg0
 	return args, nil
 }
 
@@ -515,6 +561,20 @@ func (ec *executionContext) field_Query_projects_args(ctx context.Context, rawAr
 		return nil, err
 	}
 	args["after"] = arg3
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_provinsi_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "code",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNString2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["code"] = arg0
 	return args, nil
 }
 
@@ -1079,7 +1139,8 @@ func (ec *executionContext) _Query_kecamatans(ctx context.Context, field graphql
 			return ec.fieldContext_Query_kecamatans(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Query().Kecamatans(ctx)
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().Kecamatans(ctx, fc.Args["filter"].(*model.KecamatanFilter))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []*domain.Kecamatan) graphql.Marshaler {
@@ -1089,7 +1150,7 @@ func (ec *executionContext) _Query_kecamatans(ctx context.Context, field graphql
 		true,
 	)
 }
-func (ec *executionContext) fieldContext_Query_kecamatans(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+func (ec *executionContext) fieldContext_Query_kecamatans(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
 		Object:     "Query",
 		Field:      field,
@@ -1098,6 +1159,17 @@ func (ec *executionContext) fieldContext_Query_kecamatans(_ context.Context, fie
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Kecamatan(ctx, field)
 		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_kecamatans_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
 	}
 	return fc, nil
 }
@@ -1782,6 +1854,170 @@ func (ec *executionContext) fieldContext_Query_projectStats(ctx context.Context,
 	return fc, nil
 }
 
+func (ec *executionContext) _Query_provinsis(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_provinsis(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Query().Provinsis(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*domain.Provinsi) graphql.Marshaler {
+			return ec.marshalNProvinsi2ᚕᚖgithubᚗcomᚋserasiᚋserasiᚋinternalᚋdomainᚐProvinsiᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_provinsis(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Provinsi(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_provinsi(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_provinsi(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().Provinsi(ctx, fc.Args["code"].(string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *domain.Provinsi) graphql.Marshaler {
+			return ec.marshalOProvinsi2ᚖgithubᚗcomᚋserasiᚋserasiᚋinternalᚋdomainᚐProvinsi(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Query_provinsi(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Provinsi(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_provinsi_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_kabupatenKotas(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_kabupatenKotas(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().KabupatenKotas(ctx, fc.Args["provinsiCode"].(*string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*domain.KabupatenKota) graphql.Marshaler {
+			return ec.marshalNKabupatenKota2ᚕᚖgithubᚗcomᚋserasiᚋserasiᚋinternalᚋdomainᚐKabupatenKotaᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_kabupatenKotas(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_KabupatenKota(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_kabupatenKotas_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_kabupatenKota(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_kabupatenKota(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().KabupatenKota(ctx, fc.Args["code"].(string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *domain.KabupatenKota) graphql.Marshaler {
+			return ec.marshalOKabupatenKota2ᚖgithubᚗcomᚋserasiᚋserasiᚋinternalᚋdomainᚐKabupatenKota(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Query_kabupatenKota(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_KabupatenKota(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_kabupatenKota_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Query___type(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -1870,6 +2106,13 @@ func (ec *executionContext) _Node(ctx context.Context, sel ast.SelectionSet, obj
 	switch obj := (obj).(type) {
 	case nil:
 		return graphql.Null
+	case domain.Provinsi:
+		return ec._Provinsi(ctx, sel, &obj)
+	case *domain.Provinsi:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._Provinsi(ctx, sel, obj)
 	case domain.Project:
 		return ec._Project(ctx, sel, &obj)
 	case *domain.Project:
@@ -1891,6 +2134,13 @@ func (ec *executionContext) _Node(ctx context.Context, sel ast.SelectionSet, obj
 			return graphql.Null
 		}
 		return ec._Kecamatan(ctx, sel, obj)
+	case domain.KabupatenKota:
+		return ec._KabupatenKota(ctx, sel, &obj)
+	case *domain.KabupatenKota:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._KabupatenKota(ctx, sel, obj)
 	case domain.Forum:
 		return ec._Forum(ctx, sel, &obj)
 	case *domain.Forum:
@@ -2182,6 +2432,30 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_projectStats(ctx, field)
+				})
+		case "provinsis":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_provinsis(ctx, field)
+				})
+		case "provinsi":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_provinsi(ctx, field)
+				})
+		case "kabupatenKotas":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_kabupatenKotas(ctx, field)
+				})
+		case "kabupatenKota":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_kabupatenKota(ctx, field)
 				})
 		case "__type":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {

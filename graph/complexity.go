@@ -22,7 +22,13 @@ const (
 	forumsPerKelurahanList = 5
 	neighboursBound        = 12 // the most in the data is 10
 	kindCount              = 7
-	yearsBound             = 13 // 2015..2027
+	// The levels above, from the national data (the embedded data has one
+	// of each).
+	provinsiCount         = 38
+	kabupatenKotaCount    = 514
+	kabupatenPerProvinsi  = 38
+	kecamatanPerKabupaten = 51
+	yearsBound            = 13 // 2015..2027
 )
 
 // DefaultMaxComplexity admits a full page of 500 projects with their
@@ -60,7 +66,13 @@ func complexity() ComplexityRoot {
 	c.Forum.Activities = func(child int, first *int, _ *string) int { return pageCost(first, child) }
 	c.Project.Geometry = geometry
 	c.Activity.Location = func(child int) int { return 2 + child }
-	c.Query.Kecamatans = func(child int) int { return 1 + kecamatanCount*child }
+	c.Query.Kecamatans = func(child int, _ *model.KecamatanFilter) int { return 1 + kecamatanCount*child }
+	c.Query.Provinsis = func(child int) int { return 1 + provinsiCount*child }
+	c.Query.KabupatenKotas = func(child int, _ *string) int { return 1 + kabupatenKotaCount*child }
+	c.Provinsi.Geometry = geometry
+	c.Provinsi.KabupatenKotas = func(child int) int { return 1 + kabupatenPerProvinsi*child }
+	c.KabupatenKota.Geometry = geometry
+	c.KabupatenKota.Kecamatans = func(child int) int { return 1 + kecamatanPerKabupaten*child }
 	c.Query.Kelurahans = func(child int, _ *model.KelurahanFilter) int { return 1 + kelurahanCount*child }
 	c.Query.CoverageGaps = func(child int) int { return 1 + kelurahanCount*child }
 	c.Query.KelurahanSummary = func(child int, _ *model.ProjectFilter) int { return 1 + kelurahanCount*child }

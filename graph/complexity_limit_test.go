@@ -17,7 +17,7 @@ func TestArgCostFields(t *testing.T) {
 			t.Errorf("%s reads its arguments for its cost but is not listed", name)
 		}
 	}
-	for _, name := range []string{"kelurahanat", "kelurahan", "code", "centroid", "kecamatans", "secretariat"} {
+	for _, name := range []string{"kelurahanat", "kelurahan", "code", "centroid", "provinsis", "secretariat"} {
 		if got[name] {
 			t.Errorf("%s has no cost function reading arguments but is listed", name)
 		}

@@ -59,6 +59,9 @@ func ptrs[T any](s []T) []*T {
 	return out
 }
 
+// bbox is a bound as [minLon, minLat, maxLon, maxLat].
+func bbox(b orb.Bound) []float64 { return []float64{b.Min[0], b.Min[1], b.Max[0], b.Max[1]} }
+
 func deref[T any](p *T) T {
 	var zero T
 	if p == nil {
@@ -105,12 +108,15 @@ func kelurahanFilter(f *model.KelurahanFilter) (domain.KelurahanFilter, error) {
 		return domain.KelurahanFilter{}, err
 	}
 	return domain.KelurahanFilter{
-		KecamatanCode: deref(f.KecamatanCode),
-		NameContains:  deref(f.NameContains),
-		BBox:          bb,
-		Intersects:    f.Intersects,
-		ConflictProne: f.ConflictProne,
-		HasForum:      f.HasForum,
+		ProvinsiCode:      deref(f.ProvinsiCode),
+		KabupatenKotaCode: deref(f.KabupatenKotaCode),
+		Jenis:             deref(f.Jenis),
+		KecamatanCode:     deref(f.KecamatanCode),
+		NameContains:      deref(f.NameContains),
+		BBox:              bb,
+		Intersects:        f.Intersects,
+		ConflictProne:     f.ConflictProne,
+		HasForum:          f.HasForum,
 	}, nil
 }
 
@@ -258,6 +264,10 @@ func (r *Resolver) node(ctx context.Context, id string) (relay.Node, error) {
 	}
 	var n relay.Node
 	switch typ {
+	case relay.TypeProvinsi:
+		n, err = orNull(r.Store.Provinsi(ctx, local))
+	case relay.TypeKabupatenKota:
+		n, err = orNull(r.Store.KabupatenKota(ctx, local))
 	case relay.TypeKecamatan:
 		n, err = orNull(r.Store.Kecamatan(ctx, local))
 	case relay.TypeKelurahan:

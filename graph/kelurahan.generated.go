@@ -23,6 +23,8 @@ type KecamatanResolver interface {
 
 	Geometry(ctx context.Context, obj *domain.Kecamatan, simplify *float64, precision *int) (orb.Geometry, error)
 	Kelurahan(ctx context.Context, obj *domain.Kecamatan) ([]*domain.Kelurahan, error)
+
+	KabupatenKota(ctx context.Context, obj *domain.Kecamatan) (*domain.KabupatenKota, error)
 }
 type KelurahanResolver interface {
 	ID(ctx context.Context, obj *domain.Kelurahan) (string, error)
@@ -308,6 +310,38 @@ func (ec *executionContext) _Kecamatan_areaSqM(ctx context.Context, field graphq
 }
 func (ec *executionContext) fieldContext_Kecamatan_areaSqM(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Kecamatan", field, false, false, "Float")
+}
+
+func (ec *executionContext) _Kecamatan_kabupatenKota(ctx context.Context, field graphql.CollectedField, obj *domain.Kecamatan) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Kecamatan_kabupatenKota(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Kecamatan().KabupatenKota(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *domain.KabupatenKota) graphql.Marshaler {
+			return ec.marshalOKabupatenKota2ᚖgithubᚗcomᚋserasiᚋserasiᚋinternalᚋdomainᚐKabupatenKota(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Kecamatan_kabupatenKota(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Kecamatan",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_KabupatenKota(ctx, field)
+		},
+	}
+	return fc, nil
 }
 
 func (ec *executionContext) _Kelurahan_id(ctx context.Context, field graphql.CollectedField, obj *domain.Kelurahan) (ret graphql.Marshaler) {
@@ -699,6 +733,29 @@ func (ec *executionContext) fieldContext_Kelurahan_neighbours(_ context.Context,
 	return fc, nil
 }
 
+func (ec *executionContext) _Kelurahan_jenis(ctx context.Context, field graphql.CollectedField, obj *domain.Kelurahan) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Kelurahan_jenis(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Jenis, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v domain.KelurahanJenis) graphql.Marshaler {
+			return ec.marshalNKelurahanJenis2githubᚗcomᚋserasiᚋserasiᚋinternalᚋdomainᚐKelurahanJenis(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Kelurahan_jenis(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Kelurahan", field, false, false, "KelurahanJenis")
+}
+
 // endregion **************************** field.gotpl *****************************
 
 // region    **************************** input.gotpl *****************************
@@ -714,13 +771,27 @@ func (ec *executionContext) unmarshalInputKelurahanFilter(ctx context.Context, o
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"kecamatanCode", "nameContains", "bbox", "intersects", "conflictProne", "hasForum"}
+	fieldsInOrder := [...]string{"provinsiCode", "kabupatenKotaCode", "kecamatanCode", "jenis", "nameContains", "bbox", "intersects", "conflictProne", "hasForum"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
 			continue
 		}
 		switch k {
+		case "provinsiCode":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("provinsiCode"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ProvinsiCode = data
+		case "kabupatenKotaCode":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("kabupatenKotaCode"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.KabupatenKotaCode = data
 		case "kecamatanCode":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("kecamatanCode"))
 			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
@@ -728,6 +799,13 @@ func (ec *executionContext) unmarshalInputKelurahanFilter(ctx context.Context, o
 				return it, err
 			}
 			it.KecamatanCode = data
+		case "jenis":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("jenis"))
+			data, err := ec.unmarshalOKelurahanJenis2ᚖgithubᚗcomᚋserasiᚋserasiᚋinternalᚋdomainᚐKelurahanJenis(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Jenis = data
 		case "nameContains":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("nameContains"))
 			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
@@ -832,6 +910,12 @@ func (ec *executionContext) _Kecamatan(ctx context.Context, sel ast.SelectionSet
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
+		case "kabupatenKota":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Kecamatan_kabupatenKota(ctx, field, obj)
+				})
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -934,6 +1018,11 @@ func (ec *executionContext) _Kelurahan(ctx context.Context, sel ast.SelectionSet
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Kelurahan_neighbours(ctx, field, obj)
 				})
+		case "jenis":
+			out.Values[i] = ec._Kelurahan_jenis(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}

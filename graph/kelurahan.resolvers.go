@@ -70,8 +70,12 @@ func (r *kelurahanResolver) Activities(ctx context.Context, obj *domain.Keluraha
 	return r.activities(ctx, domain.ActivityFilter{KelurahanCodes: []string{obj.Code}}, first, after)
 }
 
-func (r *queryResolver) Kecamatans(ctx context.Context) ([]*domain.Kecamatan, error) {
-	ks, err := r.Store.Kecamatans(ctx, domain.KecamatanFilter{})
+func (r *queryResolver) Kecamatans(ctx context.Context, filter *model.KecamatanFilter) ([]*domain.Kecamatan, error) {
+	var f domain.KecamatanFilter
+	if filter != nil {
+		f = domain.KecamatanFilter{ProvinsiCode: deref(filter.ProvinsiCode), KabupatenKotaCode: deref(filter.KabupatenKotaCode)}
+	}
+	ks, err := r.Store.Kecamatans(ctx, f)
 	return ptrs(ks), err
 }
 

@@ -27,12 +27,14 @@ type ResolverRoot interface {
 	AuditEntry() AuditEntryResolver
 	CoverageGap() CoverageGapResolver
 	Forum() ForumResolver
+	KabupatenKota() KabupatenKotaResolver
 	Kecamatan() KecamatanResolver
 	Kelurahan() KelurahanResolver
 	KelurahanSummary() KelurahanSummaryResolver
 	Mutation() MutationResolver
 	Project() ProjectResolver
 	ProjectStatsRow() ProjectStatsRowResolver
+	Provinsi() ProvinsiResolver
 	Query() QueryResolver
 	SummaryTotal() SummaryTotalResolver
 }
@@ -143,13 +145,27 @@ type ComplexityRoot struct {
 		Value   func(childComplexity int) int
 	}
 
+	KabupatenKota struct {
+		AreaSqM    func(childComplexity int) int
+		Bbox       func(childComplexity int) int
+		Code       func(childComplexity int) int
+		Derived    func(childComplexity int) int
+		Geometry   func(childComplexity int, simplify *float64, precision *int) int
+		ID         func(childComplexity int) int
+		Kecamatans func(childComplexity int) int
+		Kind       func(childComplexity int) int
+		Name       func(childComplexity int) int
+		Provinsi   func(childComplexity int) int
+	}
+
 	Kecamatan struct {
-		AreaSqM   func(childComplexity int) int
-		Code      func(childComplexity int) int
-		Geometry  func(childComplexity int, simplify *float64, precision *int) int
-		ID        func(childComplexity int) int
-		Kelurahan func(childComplexity int) int
-		Name      func(childComplexity int) int
+		AreaSqM       func(childComplexity int) int
+		Code          func(childComplexity int) int
+		Geometry      func(childComplexity int, simplify *float64, precision *int) int
+		ID            func(childComplexity int) int
+		KabupatenKota func(childComplexity int) int
+		Kelurahan     func(childComplexity int) int
+		Name          func(childComplexity int) int
 	}
 
 	Kelurahan struct {
@@ -162,6 +178,7 @@ type ComplexityRoot struct {
 		Forums        func(childComplexity int) int
 		Geometry      func(childComplexity int, simplify *float64, precision *int) int
 		ID            func(childComplexity int) int
+		Jenis         func(childComplexity int) int
 		Kecamatan     func(childComplexity int) int
 		Name          func(childComplexity int) int
 		Neighbours    func(childComplexity int) int
@@ -266,6 +283,17 @@ type ComplexityRoot struct {
 		Value   func(childComplexity int) int
 	}
 
+	Provinsi struct {
+		AreaSqM        func(childComplexity int) int
+		Bbox           func(childComplexity int) int
+		Code           func(childComplexity int) int
+		Derived        func(childComplexity int) int
+		Geometry       func(childComplexity int, simplify *float64, precision *int) int
+		ID             func(childComplexity int) int
+		KabupatenKotas func(childComplexity int) int
+		Name           func(childComplexity int) int
+	}
+
 	Query struct {
 		Activities       func(childComplexity int, filter *model.ActivityFilter, first *int, after *string) int
 		ActivitiesLayer  func(childComplexity int, filter *model.ActivityFilter, simplify *float64, precision *int) int
@@ -276,9 +304,11 @@ type ComplexityRoot struct {
 		Forum            func(childComplexity int, id string) int
 		Forums           func(childComplexity int, filter *model.ForumFilter) int
 		ForumsLayer      func(childComplexity int, filter *model.ForumFilter, simplify *float64, precision *int) int
+		KabupatenKota    func(childComplexity int, code string) int
+		KabupatenKotas   func(childComplexity int, provinsiCode *string) int
 		Kecamatan        func(childComplexity int, code string) int
 		KecamatanLayer   func(childComplexity int, simplify *float64, precision *int) int
-		Kecamatans       func(childComplexity int) int
+		Kecamatans       func(childComplexity int, filter *model.KecamatanFilter) int
 		Kelurahan        func(childComplexity int, code string) int
 		KelurahanAt      func(childComplexity int, lon float64, lat float64) int
 		KelurahanLayer   func(childComplexity int, filter *model.KelurahanFilter, simplify *float64, precision *int) int
@@ -291,6 +321,8 @@ type ComplexityRoot struct {
 		ProjectStats     func(childComplexity int, filter *model.ProjectFilter, groupBy []domain.StatsDimension) int
 		Projects         func(childComplexity int, filter *model.ProjectFilter, orderBy *model.ProjectOrder, first *int, after *string) int
 		ProjectsLayer    func(childComplexity int, filter *model.ProjectFilter, simplify *float64, precision *int) int
+		Provinsi         func(childComplexity int, code string) int
+		Provinsis        func(childComplexity int) int
 		Tokens           func(childComplexity int) int
 	}
 
@@ -717,6 +749,72 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.ForumStatusLabel.Value(childComplexity), true
 
+	case "KabupatenKota.areaSqM":
+		if e.ComplexityRoot.KabupatenKota.AreaSqM == nil {
+			break
+		}
+
+		return e.ComplexityRoot.KabupatenKota.AreaSqM(childComplexity), true
+	case "KabupatenKota.bbox":
+		if e.ComplexityRoot.KabupatenKota.Bbox == nil {
+			break
+		}
+
+		return e.ComplexityRoot.KabupatenKota.Bbox(childComplexity), true
+	case "KabupatenKota.code":
+		if e.ComplexityRoot.KabupatenKota.Code == nil {
+			break
+		}
+
+		return e.ComplexityRoot.KabupatenKota.Code(childComplexity), true
+	case "KabupatenKota.derived":
+		if e.ComplexityRoot.KabupatenKota.Derived == nil {
+			break
+		}
+
+		return e.ComplexityRoot.KabupatenKota.Derived(childComplexity), true
+	case "KabupatenKota.geometry":
+		if e.ComplexityRoot.KabupatenKota.Geometry == nil {
+			break
+		}
+
+		args, err := ec.field_KabupatenKota_geometry_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.KabupatenKota.Geometry(childComplexity, args["simplify"].(*float64), args["precision"].(*int)), true
+	case "KabupatenKota.id":
+		if e.ComplexityRoot.KabupatenKota.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.KabupatenKota.ID(childComplexity), true
+	case "KabupatenKota.kecamatans":
+		if e.ComplexityRoot.KabupatenKota.Kecamatans == nil {
+			break
+		}
+
+		return e.ComplexityRoot.KabupatenKota.Kecamatans(childComplexity), true
+	case "KabupatenKota.kind":
+		if e.ComplexityRoot.KabupatenKota.Kind == nil {
+			break
+		}
+
+		return e.ComplexityRoot.KabupatenKota.Kind(childComplexity), true
+	case "KabupatenKota.name":
+		if e.ComplexityRoot.KabupatenKota.Name == nil {
+			break
+		}
+
+		return e.ComplexityRoot.KabupatenKota.Name(childComplexity), true
+	case "KabupatenKota.provinsi":
+		if e.ComplexityRoot.KabupatenKota.Provinsi == nil {
+			break
+		}
+
+		return e.ComplexityRoot.KabupatenKota.Provinsi(childComplexity), true
+
 	case "Kecamatan.areaSqM":
 		if e.ComplexityRoot.Kecamatan.AreaSqM == nil {
 			break
@@ -746,6 +844,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Kecamatan.ID(childComplexity), true
+	case "Kecamatan.kabupatenKota":
+		if e.ComplexityRoot.Kecamatan.KabupatenKota == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Kecamatan.KabupatenKota(childComplexity), true
 	case "Kecamatan.kelurahan":
 		if e.ComplexityRoot.Kecamatan.Kelurahan == nil {
 			break
@@ -823,6 +927,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Kelurahan.ID(childComplexity), true
+	case "Kelurahan.jenis":
+		if e.ComplexityRoot.Kelurahan.Jenis == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Kelurahan.Jenis(childComplexity), true
 	case "Kelurahan.kecamatan":
 		if e.ComplexityRoot.Kelurahan.Kecamatan == nil {
 			break
@@ -1314,6 +1424,60 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.ProjectStatusLabel.Value(childComplexity), true
 
+	case "Provinsi.areaSqM":
+		if e.ComplexityRoot.Provinsi.AreaSqM == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Provinsi.AreaSqM(childComplexity), true
+	case "Provinsi.bbox":
+		if e.ComplexityRoot.Provinsi.Bbox == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Provinsi.Bbox(childComplexity), true
+	case "Provinsi.code":
+		if e.ComplexityRoot.Provinsi.Code == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Provinsi.Code(childComplexity), true
+	case "Provinsi.derived":
+		if e.ComplexityRoot.Provinsi.Derived == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Provinsi.Derived(childComplexity), true
+	case "Provinsi.geometry":
+		if e.ComplexityRoot.Provinsi.Geometry == nil {
+			break
+		}
+
+		args, err := ec.field_Provinsi_geometry_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Provinsi.Geometry(childComplexity, args["simplify"].(*float64), args["precision"].(*int)), true
+	case "Provinsi.id":
+		if e.ComplexityRoot.Provinsi.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Provinsi.ID(childComplexity), true
+	case "Provinsi.kabupatenKotas":
+		if e.ComplexityRoot.Provinsi.KabupatenKotas == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Provinsi.KabupatenKotas(childComplexity), true
+	case "Provinsi.name":
+		if e.ComplexityRoot.Provinsi.Name == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Provinsi.Name(childComplexity), true
+
 	case "Query.activities":
 		if e.ComplexityRoot.Query.Activities == nil {
 			break
@@ -1404,6 +1568,28 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Query.ForumsLayer(childComplexity, args["filter"].(*model.ForumFilter), args["simplify"].(*float64), args["precision"].(*int)), true
 
+	case "Query.kabupatenKota":
+		if e.ComplexityRoot.Query.KabupatenKota == nil {
+			break
+		}
+
+		args, err := ec.field_Query_kabupatenKota_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.KabupatenKota(childComplexity, args["code"].(string)), true
+	case "Query.kabupatenKotas":
+		if e.ComplexityRoot.Query.KabupatenKotas == nil {
+			break
+		}
+
+		args, err := ec.field_Query_kabupatenKotas_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.KabupatenKotas(childComplexity, args["provinsiCode"].(*string)), true
 	case "Query.kecamatan":
 		if e.ComplexityRoot.Query.Kecamatan == nil {
 			break
@@ -1431,7 +1617,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			break
 		}
 
-		return e.ComplexityRoot.Query.Kecamatans(childComplexity), true
+		args, err := ec.field_Query_kecamatans_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.Kecamatans(childComplexity, args["filter"].(*model.KecamatanFilter)), true
 	case "Query.kelurahan":
 		if e.ComplexityRoot.Query.Kelurahan == nil {
 			break
@@ -1559,6 +1750,23 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.ProjectsLayer(childComplexity, args["filter"].(*model.ProjectFilter), args["simplify"].(*float64), args["precision"].(*int)), true
+	case "Query.provinsi":
+		if e.ComplexityRoot.Query.Provinsi == nil {
+			break
+		}
+
+		args, err := ec.field_Query_provinsi_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.Provinsi(childComplexity, args["code"].(string)), true
+	case "Query.provinsis":
+		if e.ComplexityRoot.Query.Provinsis == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Query.Provinsis(childComplexity), true
 	case "Query.tokens":
 		if e.ComplexityRoot.Query.Tokens == nil {
 			break
@@ -1605,6 +1813,7 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("AuditFilter", ec.unmarshalInputAuditFilter),
 			graphql.NewInputUnmarshaler("ForumFilter", ec.unmarshalInputForumFilter),
 			graphql.NewInputUnmarshaler("ForumInput", ec.unmarshalInputForumInput),
+			graphql.NewInputUnmarshaler("KecamatanFilter", ec.unmarshalInputKecamatanFilter),
 			graphql.NewInputUnmarshaler("KelurahanFilter", ec.unmarshalInputKelurahanFilter),
 			graphql.NewInputUnmarshaler("NearInput", ec.unmarshalInputNearInput),
 			graphql.NewInputUnmarshaler("ProjectFilter", ec.unmarshalInputProjectFilter),
@@ -2064,8 +2273,14 @@ type Kelurahan implements Node {
 
 "Selects kelurahan; every field given must match."
 input KelurahanFilter {
+  "Only kelurahan of this provinsi, e.g. \"74\"."
+  provinsiCode: String
+  "Only kelurahan of this kabupaten/kota, e.g. \"74.72\"."
+  kabupatenKotaCode: String
   "Only kelurahan of this kecamatan, e.g. \"74.72.02\"."
   kecamatanCode: String
+  "Only kelurahan (KELURAHAN) or only desa (DESA)."
+  jenis: KelurahanJenis
   "Only kelurahan whose name contains this text (case-insensitive)."
   nameContains: String
   "Only kelurahan whose polygon intersects this box: exactly 4 numbers [minLon, minLat, maxLon, maxLat]."
@@ -2079,8 +2294,8 @@ input KelurahanFilter {
 }
 
 extend type Query {
-  "The 8 kecamatan of Kota Baubau, ordered by code."
-  kecamatans: [Kecamatan!]!
+  "The kecamatan that match filter (in the embedded data, the 8 of Kota Baubau), ordered by code."
+  kecamatans(filter: KecamatanFilter): [Kecamatan!]!
   "One kecamatan by its code (e.g. \"74.72.02\"); null when not found."
   kecamatan(code: String!): Kecamatan
 
@@ -2687,6 +2902,110 @@ extend type Query {
   projectStats(filter: ProjectFilter, groupBy: [StatsDimension!] = []): [ProjectStatsRow!]!
 }
 `, BuiltIn: false},
+	{Name: "../schema/wilayah.graphqls", Input: `"Whether a kabupaten/kota is a regency or a city (Kemendagri: a second code segment of 71 or more is a kota)."
+enum KabupatenKotaKind {
+  "A kabupaten (regency): second code segment 01..70."
+  KABUPATEN
+  "A kota (city): second code segment 71..99."
+  KOTA
+}
+
+"Whether a village is an urban kelurahan (code 1xxx) or a desa (2xxx; the desa adat, 3xxx, count as desa)."
+enum KelurahanJenis {
+  "An urban kelurahan: fourth code segment 1xxx."
+  KELURAHAN
+  "A desa: fourth code segment 2xxx, or 3xxx for a desa adat."
+  DESA
+}
+
+"A provinsi (province), Kemendagri code e.g. \"74\"."
+type Provinsi implements Node {
+  "The global id (base64 of \"Provinsi:<code>\")."
+  id: ID!
+  "The Kemendagri code, e.g. \"74\"."
+  code: String!
+  "The name, e.g. \"Sulawesi Tenggara\"."
+  name: String!
+  """
+  The boundary, a GeoJSON Polygon or MultiPolygon. simplify is a tolerance
+  in metres (Douglas-Peucker, 0 = none, at most 10000); precision is the
+  number of decimal places kept in each coordinate (0..15, null = all).
+  """
+  geometry(simplify: Float = 0, precision: Int): GeoJSON!
+  "The bounding box as [minLon, minLat, maxLon, maxLat] in WGS 84 degrees."
+  bbox: [Float!]!
+  "The geodesic area on the WGS 84 ellipsoid, in square metres."
+  areaSqM: Float!
+  """
+  True when the source has no polygon for it and the boundary is the union
+  of its kabupaten/kota. The embedded data has only Kota Baubau, so there
+  Sulawesi Tenggara is derived from it and covers only Baubau.
+  """
+  derived: Boolean!
+  "Its kabupaten and kota, ordered by code."
+  kabupatenKotas: [KabupatenKota!]!
+}
+
+"A kabupaten (regency) or kota (city), Kemendagri code e.g. \"74.72\"."
+type KabupatenKota implements Node {
+  "The global id (base64 of \"KabupatenKota:<code>\")."
+  id: ID!
+  "The Kemendagri code, e.g. \"74.72\"."
+  code: String!
+  "The name, e.g. \"Kota Baubau\"."
+  name: String!
+  "KABUPATEN or KOTA."
+  kind: KabupatenKotaKind!
+  "The provinsi it belongs to."
+  provinsi: Provinsi!
+  """
+  The boundary, a GeoJSON Polygon or MultiPolygon. simplify is a tolerance
+  in metres (Douglas-Peucker, 0 = none, at most 10000); precision is the
+  number of decimal places kept in each coordinate (0..15, null = all).
+  """
+  geometry(simplify: Float = 0, precision: Int): GeoJSON!
+  "The bounding box as [minLon, minLat, maxLon, maxLat] in WGS 84 degrees."
+  bbox: [Float!]!
+  "The geodesic area on the WGS 84 ellipsoid, in square metres."
+  areaSqM: Float!
+  "True when the source has no polygon for it and the boundary is the union of its kecamatan."
+  derived: Boolean!
+  "Its kecamatan, ordered by code."
+  kecamatans: [Kecamatan!]!
+}
+
+"Selects kecamatan; every field given must match."
+input KecamatanFilter {
+  "Only kecamatan of this provinsi, e.g. \"74\"."
+  provinsiCode: String
+  "Only kecamatan of this kabupaten/kota, e.g. \"74.72\"."
+  kabupatenKotaCode: String
+}
+
+extend type Kecamatan {
+  """
+  The kabupaten/kota it belongs to; null only in a PostGIS database seeded
+  before migration 00007, until the next seed or boundary import.
+  """
+  kabupatenKota: KabupatenKota
+}
+
+extend type Kelurahan {
+  "KELURAHAN or DESA, from the Kemendagri code."
+  jenis: KelurahanJenis!
+}
+
+extend type Query {
+  "Every provinsi, ordered by code."
+  provinsis: [Provinsi!]!
+  "One provinsi by its code (e.g. \"74\"); null when not found."
+  provinsi(code: String!): Provinsi
+  "The kabupaten and kota, of one provinsi when provinsiCode is given, ordered by code."
+  kabupatenKotas(provinsiCode: String): [KabupatenKota!]!
+  "One kabupaten/kota by its code (e.g. \"74.72\"); null when not found."
+  kabupatenKota(code: String!): KabupatenKota
+}
+`, BuiltIn: false},
 }
 var parsedSchema = gqlparser.MustLoadSchema(sources...)
 
@@ -2902,6 +3221,32 @@ func (ec *executionContext) childFields_ForumStatusLabel(ctx context.Context, fi
 	return nil, fmt.Errorf("no field named %q was found under type ForumStatusLabel", field.Name)
 }
 
+func (ec *executionContext) childFields_KabupatenKota(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_KabupatenKota_id(ctx, field)
+	case "code":
+		return ec.fieldContext_KabupatenKota_code(ctx, field)
+	case "name":
+		return ec.fieldContext_KabupatenKota_name(ctx, field)
+	case "kind":
+		return ec.fieldContext_KabupatenKota_kind(ctx, field)
+	case "provinsi":
+		return ec.fieldContext_KabupatenKota_provinsi(ctx, field)
+	case "geometry":
+		return ec.fieldContext_KabupatenKota_geometry(ctx, field)
+	case "bbox":
+		return ec.fieldContext_KabupatenKota_bbox(ctx, field)
+	case "areaSqM":
+		return ec.fieldContext_KabupatenKota_areaSqM(ctx, field)
+	case "derived":
+		return ec.fieldContext_KabupatenKota_derived(ctx, field)
+	case "kecamatans":
+		return ec.fieldContext_KabupatenKota_kecamatans(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type KabupatenKota", field.Name)
+}
+
 func (ec *executionContext) childFields_Kecamatan(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "id":
@@ -2916,6 +3261,8 @@ func (ec *executionContext) childFields_Kecamatan(ctx context.Context, field gra
 		return ec.fieldContext_Kecamatan_kelurahan(ctx, field)
 	case "areaSqM":
 		return ec.fieldContext_Kecamatan_areaSqM(ctx, field)
+	case "kabupatenKota":
+		return ec.fieldContext_Kecamatan_kabupatenKota(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Kecamatan", field.Name)
 }
@@ -2948,6 +3295,8 @@ func (ec *executionContext) childFields_Kelurahan(ctx context.Context, field gra
 		return ec.fieldContext_Kelurahan_activities(ctx, field)
 	case "neighbours":
 		return ec.fieldContext_Kelurahan_neighbours(ctx, field)
+	case "jenis":
+		return ec.fieldContext_Kelurahan_jenis(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Kelurahan", field.Name)
 }
@@ -3120,6 +3469,28 @@ func (ec *executionContext) childFields_ProjectStatusLabel(ctx context.Context, 
 		return ec.fieldContext_ProjectStatusLabel_labelId(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type ProjectStatusLabel", field.Name)
+}
+
+func (ec *executionContext) childFields_Provinsi(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_Provinsi_id(ctx, field)
+	case "code":
+		return ec.fieldContext_Provinsi_code(ctx, field)
+	case "name":
+		return ec.fieldContext_Provinsi_name(ctx, field)
+	case "geometry":
+		return ec.fieldContext_Provinsi_geometry(ctx, field)
+	case "bbox":
+		return ec.fieldContext_Provinsi_bbox(ctx, field)
+	case "areaSqM":
+		return ec.fieldContext_Provinsi_areaSqM(ctx, field)
+	case "derived":
+		return ec.fieldContext_Provinsi_derived(ctx, field)
+	case "kabupatenKotas":
+		return ec.fieldContext_Provinsi_kabupatenKotas(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Provinsi", field.Name)
 }
 
 func (ec *executionContext) childFields_SummaryTotal(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {

@@ -31,9 +31,20 @@ type Loaders struct {
 	Kelurahan *dataloadgen.Loader[string, *domain.Kelurahan]
 	// Forum loads forums by id (Store.ForumsByIDs).
 	Forum *dataloadgen.Loader[string, *domain.Forum]
-	// Kecamatan loads kecamatan by code; the 8 kecamatan come in one
-	// Store.Kecamatans call.
+	// Kecamatan loads kecamatan by code in one Store.Kecamatans call, of
+	// their kabupaten/kota when they share one (as Baubau's 8 do).
 	Kecamatan *dataloadgen.Loader[string, *domain.Kecamatan]
+	// Provinsi loads provinsi by code, from one Store.Provinsis call.
+	Provinsi *dataloadgen.Loader[string, *domain.Provinsi]
+	// KabupatenKota loads kabupaten/kota by code in one
+	// Store.KabupatenKotas call, of their provinsi when they share one.
+	KabupatenKota *dataloadgen.Loader[string, *domain.KabupatenKota]
+	// KabupatenKotasOfProvinsi loads the kabupaten/kota of each provinsi
+	// code, in one Store.KabupatenKotas call.
+	KabupatenKotasOfProvinsi *dataloadgen.Loader[string, []domain.KabupatenKota]
+	// KecamatansOfKabupatenKota loads the kecamatan of each kabupaten/kota
+	// code, in one Store.Kecamatans call.
+	KecamatansOfKabupatenKota *dataloadgen.Loader[string, []domain.Kecamatan]
 	// ForumsOfKelurahan loads the forums serving each kelurahan code, from
 	// one Store.Forums call.
 	ForumsOfKelurahan *dataloadgen.Loader[string, []domain.Forum]
@@ -58,15 +69,31 @@ func New(st store.Store) *Loaders {
 			return match(ids, fs, err, func(f domain.Forum) string { return f.ID }, "forum")
 		}, opt),
 		Kecamatan: dataloadgen.NewLoader(func(ctx context.Context, codes []string) ([]*domain.Kecamatan, []error) {
-			ks, err := st.Kecamatans(ctx, domain.KecamatanFilter{})
+			ks, err := st.Kecamatans(ctx, domain.KecamatanFilter{KabupatenKotaCode: sharedParent(codes, domain.KabupatenKotaCodeOf)})
 			return match(codes, ks, err, func(k domain.Kecamatan) string { return k.Code }, "kecamatan")
+		}, opt),
+		Provinsi: dataloadgen.NewLoader(func(ctx context.Context, codes []string) ([]*domain.Provinsi, []error) {
+			ps, err := st.Provinsis(ctx)
+			return match(codes, ps, err, func(p domain.Provinsi) string { return p.Code }, "provinsi")
+		}, opt),
+		KabupatenKota: dataloadgen.NewLoader(func(ctx context.Context, codes []string) ([]*domain.KabupatenKota, []error) {
+			ks, err := st.KabupatenKotas(ctx, domain.KabupatenKotaFilter{ProvinsiCode: sharedParent(codes, domain.ProvinsiCodeOf)})
+			return match(codes, ks, err, func(k domain.KabupatenKota) string { return k.Code }, "kabupaten/kota")
+		}, opt),
+		KabupatenKotasOfProvinsi: dataloadgen.NewLoader(func(ctx context.Context, codes []string) ([][]domain.KabupatenKota, []error) {
+			ks, err := st.KabupatenKotas(ctx, domain.KabupatenKotaFilter{ProvinsiCode: sharedParent(codes, func(c string) string { return c })})
+			return group(codes, ks, err, func(k domain.KabupatenKota) []string { return []string{k.ProvinsiCode} })
+		}, opt),
+		KecamatansOfKabupatenKota: dataloadgen.NewLoader(func(ctx context.Context, codes []string) ([][]domain.Kecamatan, []error) {
+			ks, err := st.Kecamatans(ctx, domain.KecamatanFilter{ProvinsiCode: sharedParent(codes, domain.ProvinsiCodeOf)})
+			return group(codes, ks, err, func(k domain.Kecamatan) []string { return []string{k.KabupatenKotaCode} })
 		}, opt),
 		ForumsOfKelurahan: dataloadgen.NewLoader(func(ctx context.Context, codes []string) ([][]domain.Forum, []error) {
 			fs, err := st.Forums(ctx, domain.ForumFilter{})
 			return group(codes, fs, err, func(f domain.Forum) []string { return f.KelurahanCodes })
 		}, opt),
 		KelurahanOfKecamatan: dataloadgen.NewLoader(func(ctx context.Context, codes []string) ([][]domain.Kelurahan, []error) {
-			ks, err := st.Kelurahans(ctx, domain.KelurahanFilter{})
+			ks, err := st.Kelurahans(ctx, domain.KelurahanFilter{KabupatenKotaCode: sharedParent(codes, domain.KabupatenKotaCodeOf)})
 			return group(codes, ks, err, func(k domain.Kelurahan) []string { return []string{k.KecamatanCode} })
 		}, opt),
 		Neighbours: dataloadgen.NewLoader(func(ctx context.Context, codes []string) ([][]string, []error) {
@@ -80,6 +107,22 @@ func New(st store.Store) *Loaders {
 			return ns, nil
 		}, opt),
 	}
+}
+
+// sharedParent returns the parent code that every key has (so one store
+// call filtered by it answers them all, as for Baubau's records), or "" (no
+// filter) when they have several.
+func sharedParent(keys []string, parentOf func(string) string) string {
+	if len(keys) == 0 {
+		return ""
+	}
+	p := parentOf(keys[0])
+	for _, k := range keys[1:] {
+		if parentOf(k) != p {
+			return ""
+		}
+	}
+	return p
 }
 
 // match orders items by keys; a key without an item gets ENOTFOUND, and a

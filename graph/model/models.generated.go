@@ -177,10 +177,24 @@ type ForumStatusLabel struct {
 	LabelID string `json:"labelId"`
 }
 
+// Selects kecamatan; every field given must match.
+type KecamatanFilter struct {
+	// Only kecamatan of this provinsi, e.g. "74".
+	ProvinsiCode *string `json:"provinsiCode,omitempty"`
+	// Only kecamatan of this kabupaten/kota, e.g. "74.72".
+	KabupatenKotaCode *string `json:"kabupatenKotaCode,omitempty"`
+}
+
 // Selects kelurahan; every field given must match.
 type KelurahanFilter struct {
+	// Only kelurahan of this provinsi, e.g. "74".
+	ProvinsiCode *string `json:"provinsiCode,omitempty"`
+	// Only kelurahan of this kabupaten/kota, e.g. "74.72".
+	KabupatenKotaCode *string `json:"kabupatenKotaCode,omitempty"`
 	// Only kelurahan of this kecamatan, e.g. "74.72.02".
 	KecamatanCode *string `json:"kecamatanCode,omitempty"`
+	// Only kelurahan (KELURAHAN) or only desa (DESA).
+	Jenis *domain.KelurahanJenis `json:"jenis,omitempty"`
 	// Only kelurahan whose name contains this text (case-insensitive).
 	NameContains *string `json:"nameContains,omitempty"`
 	// Only kelurahan whose polygon intersects this box: exactly 4 numbers [minLon, minLat, maxLon, maxLat].

@@ -18,11 +18,13 @@ type Node interface{}
 
 // Type names used in global ids; they are the GraphQL type names.
 const (
-	TypeKecamatan = "Kecamatan"
-	TypeKelurahan = "Kelurahan"
-	TypeForum     = "Forum"
-	TypeProject   = "Project"
-	TypeActivity  = "Activity"
+	TypeProvinsi      = "Provinsi"
+	TypeKabupatenKota = "KabupatenKota"
+	TypeKecamatan     = "Kecamatan"
+	TypeKelurahan     = "Kelurahan"
+	TypeForum         = "Forum"
+	TypeProject       = "Project"
+	TypeActivity      = "Activity"
 )
 
 // GlobalID returns the global id of the object of the given type and local

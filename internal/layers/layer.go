@@ -142,9 +142,11 @@ type Registry struct {
 }
 
 // New returns the registry of every layer: kecamatan, kelurahan, forums,
-// projects and activities.
+// projects, activities, provinsi and kabupaten_kota (the levels above come
+// last, so the Baubau layers keep their order).
 func New() *Registry {
-	return &Registry{list: []*Layer{kecamatanLayer(), kelurahanLayer(), forumLayer(), projectLayer(), activityLayer()}}
+	return &Registry{list: []*Layer{kecamatanLayer(), kelurahanLayer(), forumLayer(), projectLayer(), activityLayer(),
+		provinsiLayer(), kabupatenKotaLayer()}}
 }
 
 // All returns the layers in their fixed order.

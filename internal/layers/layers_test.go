@@ -74,19 +74,23 @@ func TestFetchMatchesStore(t *testing.T) {
 	kecs, _ := s.Kecamatans(ctx, domain.KecamatanFilter{})
 	kels, _ := s.Kelurahans(ctx, domain.KelurahanFilter{})
 	forums, _ := s.Forums(ctx, domain.ForumFilter{})
+	provs, _ := s.Provinsis(ctx)
+	kabs, _ := s.KabupatenKotas(ctx, domain.KabupatenKotaFilter{})
 	want := map[string]int{
-		"kecamatan":  len(kecs),
-		"kelurahan":  len(kels),
-		"forums":     len(forums),
-		"projects":   len(allProjects(t, s, domain.ProjectFilter{})),
-		"activities": len(locatedActivities(t, s)),
+		"provinsi":       len(provs),
+		"kabupaten_kota": len(kabs),
+		"kecamatan":      len(kecs),
+		"kelurahan":      len(kels),
+		"forums":         len(forums),
+		"projects":       len(allProjects(t, s, domain.ProjectFilter{})),
+		"activities":     len(locatedActivities(t, s)),
 	}
 	reg := layers.New()
 	var names []string
 	for _, l := range reg.All() {
 		names = append(names, l.Name)
 	}
-	if !slices.Equal(names, []string{"kecamatan", "kelurahan", "forums", "projects", "activities"}) {
+	if !slices.Equal(names, []string{"kecamatan", "kelurahan", "forums", "projects", "activities", "provinsi", "kabupaten_kota"}) {
 		t.Fatalf("layers = %v", names)
 	}
 	for _, l := range reg.All() {
@@ -328,8 +332,11 @@ func TestBBox(t *testing.T) {
 			nAct++
 		}
 	}
+	// The one provinsi and the one kota are Baubau's outline: the box
+	// meets both, and a box at sea neither (below).
 	want := map[string]int{"kecamatan": len(kecs), "kelurahan": len(kels), "forums": nForums, "activities": nAct,
-		"projects": len(allProjects(t, s, domain.ProjectFilter{BBox: &box}))}
+		"projects": len(allProjects(t, s, domain.ProjectFilter{BBox: &box})), "provinsi": 1, "kabupaten_kota": 1}
+	whole := map[string]bool{"kecamatan": true, "provinsi": true, "kabupaten_kota": true}
 	for _, l := range layers.New().All() {
 		t.Run(l.Name, func(t *testing.T) {
 			res, err := l.Fetch(ctx, s, layers.Query{BBox: &box})
@@ -337,10 +344,18 @@ func TestBBox(t *testing.T) {
 				t.Fatal(err)
 			}
 			all, _ := l.Fetch(ctx, s, layers.Query{})
-			if res.NumberMatched != want[l.Name] || res.NumberMatched == 0 || res.NumberMatched == all.NumberMatched && l.Name != "kecamatan" {
+			if res.NumberMatched != want[l.Name] || res.NumberMatched == 0 || res.NumberMatched == all.NumberMatched && !whole[l.Name] {
 				t.Errorf("matched %d of %d, want %d (and a proper subset)", res.NumberMatched, all.NumberMatched, want[l.Name])
 			}
 		})
+	}
+	sea := orb.Bound{Min: orb.Point{122.40, -5.60}, Max: orb.Point{122.45, -5.55}}
+	for _, name := range []string{"provinsi", "kabupaten_kota"} {
+		l, _ := layers.New().Lookup(name)
+		res, err := l.Fetch(ctx, s, layers.Query{BBox: &sea})
+		if err != nil || res.NumberMatched != 0 {
+			t.Errorf("%s in a box at sea: %d matched (%v)", name, res.NumberMatched, err)
+		}
 	}
 }
 

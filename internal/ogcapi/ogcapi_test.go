@@ -35,7 +35,9 @@ func storeCounts(t *testing.T, s store.Store) map[string]int {
 	kels, err2 := s.Kelurahans(ctx, domain.KelurahanFilter{})
 	forums, err3 := s.Forums(ctx, domain.ForumFilter{})
 	projects, err4 := s.Projects(ctx, domain.ProjectFilter{}, domain.ProjectOrder{}, domain.Page{Limit: 1})
-	if err := firstErr(err1, err2, err3, err4); err != nil {
+	provs, err5 := s.Provinsis(ctx)
+	kabs, err6 := s.KabupatenKotas(ctx, domain.KabupatenKotaFilter{})
+	if err := firstErr(err1, err2, err3, err4, err5, err6); err != nil {
 		t.Fatal(err)
 	}
 	located := 0
@@ -53,7 +55,8 @@ func storeCounts(t *testing.T, s store.Store) map[string]int {
 			break
 		}
 	}
-	return map[string]int{"kecamatan": len(kecs), "kelurahan": len(kels), "forums": len(forums),
+	return map[string]int{"provinsi": len(provs), "kabupaten_kota": len(kabs),
+		"kecamatan": len(kecs), "kelurahan": len(kels), "forums": len(forums),
 		"projects": projects.TotalCount, "activities": located}
 }
 
@@ -277,7 +280,7 @@ func TestCollections(t *testing.T) {
 			t.Errorf("%s has no GeoJSON items link", c.ID)
 		}
 	}
-	if !slices.Equal(ids, []string{"kecamatan", "kelurahan", "forums", "projects", "activities"}) {
+	if !slices.Equal(ids, []string{"kecamatan", "kelurahan", "forums", "projects", "activities", "provinsi", "kabupaten_kota"}) {
 		t.Errorf("collections %v", ids)
 	}
 }

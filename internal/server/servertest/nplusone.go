@@ -30,6 +30,9 @@ func testNoNPlusOne(t *testing.T, h *harness) {
 			map[string]int{"Kelurahans": 1, "Kecamatans": 1, "Forums": 1}},
 		{"Kecamatan.kelurahan", `{ kecamatans { kelurahan { name } } }`,
 			map[string]int{"Kecamatans": 1, "Kelurahans": 1}},
+		{"the hierarchy down and up", `{ kabupatenKota(code: "74.72") { provinsi { kabupatenKotas { name } }
+			kecamatans { kabupatenKota { name } kelurahan { kecamatan { name } } } } }`,
+			map[string]int{"KabupatenKota": 1, "Provinsis": 1, "KabupatenKotas": 2, "Kecamatans": 2, "Kelurahans": 1}},
 		{"nearest with relations", `{ nearestProjects(lon: 122.6077, lat: -5.456, limit: 50) { project { kelurahan { name } forum { name } } } }`,
 			map[string]int{"NearestProjects": 1, "KelurahansByCodes": 1, "ForumsByIDs": 1}},
 		{"stats with relations", `{ projectStats(groupBy: [KELURAHAN, FORUM]) { kelurahan { name } forum { name } } }`,

@@ -38,6 +38,7 @@ func Run(t *testing.T, newStore func(t *testing.T) store.Store) {
 	}{
 		{"HTTP", testHTTP},
 		{"Errors", testErrors},
+		{"Wilayah", testWilayah},
 		{"Kecamatan", testKecamatan},
 		{"Kelurahan", testKelurahan},
 		{"KelurahanAt", testKelurahanAt},

@@ -4,35 +4,45 @@ import (
 	"context"
 	"database/sql"
 	"testing"
-	"time"
 
 	"github.com/serasi/serasi/internal/boundaries"
+	"github.com/serasi/serasi/internal/boundaries/boundariestest"
 	"github.com/serasi/serasi/internal/store"
 	"github.com/serasi/serasi/internal/store/postgis"
 	"github.com/serasi/serasi/internal/store/postgis/postgistest"
 	"github.com/serasi/serasi/internal/store/storetest"
 )
 
-// TestNational runs the national conformance suite on a database seeded
-// with the sample data and then given the national boundaries, as
-// `serasi import boundaries` does. Skipped without PostGIS or the national
-// data, failed under CI=true.
-func TestNational(t *testing.T) {
+type nationalHarness struct{ db *sql.DB }
+
+func (h *nationalHarness) Open(t *testing.T, set *boundaries.Set) store.ReadWriter {
+	u := postgistest.NewSeeded(t)
+	h.db = openSQL(t, u)
+	counts, err := postgis.ImportBoundaries(context.Background(), h.db, set)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range counts {
+		t.Logf("%+v", c)
+	}
+	return postgistest.Open(t, u)
+}
+
+func (h *nationalHarness) Reimport(t *testing.T, set *boundaries.Set) bool {
+	counts, err := postgis.ImportBoundaries(context.Background(), h.db, set)
+	if err != nil {
+		t.Fatal(err)
+	}
+	changed := false
+	for _, c := range counts {
+		changed = changed || c.Inserted+c.Updated > 0
+	}
+	return changed
+}
+
+// TestNationalImport: the archive imported into a seeded database (skips
+// without PostGIS or the archive, fails under CI=true).
+func TestNationalImport(t *testing.T) {
 	postgistest.URL(t)
-	storetest.RunNationalTests(t, func(t *testing.T, set *boundaries.Set) store.Store {
-		u := postgistest.NewSeeded(t)
-		db, err := sql.Open("postgres", u)
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer db.Close()
-		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Minute)
-		defer cancel()
-		start := time.Now()
-		if _, err := postgis.ImportBoundaries(ctx, db, set); err != nil {
-			t.Fatal(err)
-		}
-		t.Logf("national boundaries imported in %v", time.Since(start).Round(time.Second))
-		return postgistest.Open(t, u)
-	})
+	storetest.RunNationalImportTests(t, boundariestest.National(t), &nationalHarness{})
 }

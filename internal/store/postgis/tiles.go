@@ -110,6 +110,18 @@ var tileLayers = map[string]tileLayer{
 		WHERE k.geom && t.box AND ST_Intersects(k.geom, t.box)
 		ORDER BY k.code`},
 
+	"provinsi": {sql: `SELECT p.code AS kode, p.name AS nama, ` + roundArea("p.area_sq_m") + ` AS "areaSqM", p.derived,
+			` + areaGeom("p.geom") + `
+		FROM provinsi p, t
+		WHERE p.geom && t.box AND ST_Intersects(p.geom, t.box)
+		ORDER BY p.code`},
+
+	"kabupaten_kota": {sql: `SELECT b.code AS kode, b.name AS nama, b.provinsi_code AS "provinsiCode", b.kind,
+			` + roundArea("b.area_sq_m") + ` AS "areaSqM", b.derived, ` + areaGeom("b.geom") + `
+		FROM kabupaten_kota b, t
+		WHERE b.geom && t.box AND ST_Intersects(b.geom, t.box)
+		ORDER BY b.code`},
+
 	"forums": {sql: `SELECT fo.id, fo.name, fo.status, ` + label(12, "fo.status") + ` AS "statusLabelId",
 			fo.year_formed AS "yearFormed", fo.member_count AS "memberCount",
 			(SELECT fk.kelurahan_code FROM forum_kelurahan fk WHERE fk.forum_id = fo.id

@@ -2,163 +2,132 @@ package storetest
 
 import (
 	"context"
-	"errors"
 	"slices"
+	"strings"
 	"testing"
 
-	"github.com/paulmach/orb"
-	"github.com/paulmach/orb/planar"
-	"github.com/tidwall/rtree"
-
 	"github.com/serasi/serasi/internal/boundaries"
-	"github.com/serasi/serasi/internal/boundaries/boundariestest"
 	"github.com/serasi/serasi/internal/domain"
-	"github.com/serasi/serasi/internal/nationaltest"
 	"github.com/serasi/serasi/internal/store"
 )
 
-// NationalPoints is the number of conformance points and NationalSeed
-// their seed: the same points on every store and every run.
-const (
-	NationalPoints = 10_000
-	NationalSeed   = 14
-)
-
-// RunNationalTests runs the national-size behaviour tests against one
-// store made by newStore, holding the embedded program data and the
-// national boundaries set (every kelurahan and desa of Indonesia). It
-// skips without the national data, and fails under CI=true, as
-// boundariestest does.
-//
-// The expected answers come from set by brute force, never from a store:
-// a store that passes answers as every other store that passes.
-func RunNationalTests(t *testing.T, newStore func(t *testing.T, set *boundaries.Set) store.Store) {
-	set := boundariestest.National(t)
-	s := newStore(t, set)
-	ctx := context.Background()
-	t.Run("Hierarchy", func(t *testing.T) { testNationalHierarchy(t, ctx, s, set) })
-	t.Run("KelurahanAt", func(t *testing.T) { testNationalKelurahanAt(t, ctx, s, set) })
+// NationalHarness is what a store gives RunNationalImportTests: Open
+// imports set into a store loaded with the embedded sample data (through
+// the store's own import path) and returns it; Reimport imports set again
+// into the same store and reports whether anything changed.
+type NationalHarness interface {
+	Open(t *testing.T, set *boundaries.Set) store.ReadWriter
+	Reimport(t *testing.T, set *boundaries.Set) (changed bool)
 }
 
-func testNationalHierarchy(t *testing.T, ctx context.Context, s store.Store, set *boundaries.Set) {
+// RunNationalImportTests imports the national boundaries (set, read from
+// the archive) and checks the store answers from them: the whole
+// hierarchy, Kota Baubau exactly as embedded (its conflict-prone marks
+// kept), kelurahanAt anywhere, program records valid outside Baubau, and a
+// second import that changes nothing.
+func RunNationalImportTests(t *testing.T, set *boundaries.Set, h NationalHarness) {
+	ctx := context.Background()
+	ds := loadDataset(t)
+	s := h.Open(t, set)
+
 	provs, err := s.Provinsis(ctx)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(provs) != len(set.Provinsis) {
-		t.Errorf("%d provinsi, want %d", len(provs), len(set.Provinsis))
+	if len(provs) != len(set.Provinsis) || len(provs) != 38 {
+		t.Fatalf("Provinsis: %d, want the 38 of the set", len(provs))
+	}
+	for i, want := range set.Provinsis {
+		checkProvinsi(t, want, provs[i])
 	}
 	kabs, err := s.KabupatenKotas(ctx, domain.KabupatenKotaFilter{})
 	if err != nil {
 		t.Fatal(err)
 	}
 	if len(kabs) != len(set.KabupatenKotas) {
-		t.Errorf("%d kabupaten/kota, want %d", len(kabs), len(set.KabupatenKotas))
+		t.Fatalf("KabupatenKotas: %d, want %d", len(kabs), len(set.KabupatenKotas))
 	}
-	kels, err := s.Kelurahans(ctx, domain.KelurahanFilter{})
+	for i, want := range set.KabupatenKotas {
+		checkKabupatenKota(t, want, kabs[i])
+	}
+	batam, err := s.KabupatenKota(ctx, "21.71")
+	if err != nil || batam.Name != "Kota Batam" || batam.Kind != domain.KindKota || !batam.Derived {
+		t.Errorf("KabupatenKota(21.71): %s %s derived %v (%v); want Kota Batam, a KOTA derived from its kecamatan", batam.Name, batam.Kind, batam.Derived, err)
+	}
+	sultra, err := s.KabupatenKotas(ctx, domain.KabupatenKotaFilter{ProvinsiCode: "74"})
+	if err != nil || len(sultra) != 17 {
+		t.Errorf("KabupatenKotas(74): %d (%v), want the 17 of Sulawesi Tenggara", len(sultra), err)
+	}
+	kecs, err := s.Kecamatans(ctx, domain.KecamatanFilter{KabupatenKotaCode: "74.72"})
+	if err != nil || len(kecs) != 8 {
+		t.Fatalf("Kecamatans(74.72): %d (%v), want 8", len(kecs), err)
+	}
+	for _, k := range kecs {
+		want := set.Kecamatans[slices.IndexFunc(set.Kecamatans, func(w domain.Kecamatan) bool { return w.Code == k.Code })]
+		checkKecamatan(t, want, k)
+	}
+
+	// Kota Baubau as embedded, conflict-prone marks included.
+	bau, err := s.Kelurahans(ctx, domain.KelurahanFilter{KabupatenKotaCode: "74.72"})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(kels) != nationaltest.Kelurahans {
-		t.Errorf("%d kelurahan, want %d", len(kels), nationaltest.Kelurahans)
+	if len(bau) != len(ds.Kelurahans) {
+		t.Fatalf("Kelurahans(74.72): %d, want the %d embedded", len(bau), len(ds.Kelurahans))
 	}
-}
-
-// testNationalKelurahanAt asks for the kelurahan at each of the
-// conformance points: inside, within 50 m of a border on either side
-// (where the separately simplified polygons overlap or leave slivers), at
-// sea and on small islands. The rule is the Store's: the polygon covering
-// the point, the lowest code where several do, ENOTFOUND where none does.
-func testNationalKelurahanAt(t *testing.T, ctx context.Context, s store.Store, set *boundaries.Set) {
-	oracle := newCoverOracle(set.Kelurahans)
-	feats := make([]nationaltest.Feature, len(set.Kelurahans))
-	for i, k := range set.Kelurahans {
-		feats[i] = nationaltest.Feature{Code: k.Code, Name: k.Name, Geometry: k.Geometry}
+	for i, want := range ds.Kelurahans {
+		checkKelurahan(t, want, bau[i])
 	}
-	points := nationaltest.Points(feats, NationalPoints, NationalSeed)
-	type tally struct{ points, found, overlaps, wrong int }
-	byKind := map[nationaltest.PointKind]*tally{}
-	for _, p := range points {
-		tl := byKind[p.Kind]
-		if tl == nil {
-			tl = &tally{}
-			byKind[p.Kind] = tl
-		}
-		tl.points++
-		want, covering := oracle.at(p.Point)
-		if covering > 1 {
-			tl.overlaps++
-		}
-		got, err := s.KelurahanAt(ctx, p.Point)
-		switch {
-		case want == "" && domain.ErrorCode(err) == domain.ENOTFOUND:
-		case want == "" && err == nil:
-			tl.wrong++
-			if tl.wrong <= 5 {
-				t.Errorf("%s point %v: got %s, want ENOTFOUND (no polygon covers it)", p.Kind, p.Point, got.Code)
-			}
-		case err != nil && !errors.Is(err, context.Canceled):
-			tl.wrong++
-			if tl.wrong <= 5 {
-				t.Errorf("%s point %v: %v, want %s", p.Kind, p.Point, err, want)
-			}
-		case got.Code != want:
-			tl.wrong++
-			if tl.wrong <= 5 {
-				t.Errorf("%s point %v: got %s, want %s (of %d covering)", p.Kind, p.Point, got.Code, want, covering)
-			}
-		default:
-			tl.found++
+	want := 0
+	for _, k := range set.Kelurahans {
+		if strings.HasPrefix(k.Code, "31.") && k.Jenis == domain.JenisKelurahan {
+			want++
 		}
 	}
-	for k := nationaltest.Inside; k <= nationaltest.Island; k++ {
-		if tl := byKind[k]; tl != nil {
-			t.Logf("%-6s %5d points: %5d in a kelurahan, %4d where polygons overlap, %d wrong", k, tl.points, tl.found, tl.overlaps, tl.wrong)
+	jakarta, err := s.Kelurahans(ctx, domain.KelurahanFilter{ProvinsiCode: "31", Jenis: domain.JenisKelurahan})
+	if err != nil || len(jakarta) != want || want == 0 {
+		t.Errorf("Kelurahans(31, KELURAHAN): %d (%v), want %d", len(jakarta), err, want)
+	}
+
+	for _, tc := range []struct {
+		lon, lat float64
+		code     string
+	}{
+		{106.8272, -6.1754, "31.71.01.1001"}, // Monas, Gambir
+		{122.6077, -5.4560, "74.72.02.1001"}, // Wale, Baubau
+	} {
+		k, err := s.KelurahanAt(ctx, [2]float64{tc.lon, tc.lat})
+		if err != nil || k.Code != tc.code {
+			t.Errorf("KelurahanAt(%g, %g): %s (%v), want %s", tc.lon, tc.lat, k.Code, err, tc.code)
 		}
 	}
-	if in := byKind[nationaltest.Inside]; in == nil || in.found < in.points*9/10 {
-		t.Errorf("too few inside points found a kelurahan: %+v", in)
+	if _, err := s.KelurahanAt(ctx, [2]float64{100, -20}); domain.ErrorCode(err) != domain.ENOTFOUND {
+		t.Errorf("KelurahanAt in the Indian Ocean: %v, want ENOTFOUND", err)
 	}
-}
 
-// coverOracle answers which kelurahan cover a point by brute force over
-// the candidates whose bounding box holds it.
-type coverOracle struct {
-	kels []domain.Kelurahan
-	tree rtree.RTreeG[int]
-}
-
-func newCoverOracle(kels []domain.Kelurahan) *coverOracle {
-	o := &coverOracle{kels: kels}
-	for i, k := range kels {
-		b := k.Geometry.Bound()
-		o.tree.Insert(b.Min, b.Max, i)
+	// A forum and a project in Gambir, Jakarta: valid wherever the
+	// kelurahan exists.
+	gambir, err := s.Kelurahan(ctx, "31.71.01.1001")
+	if err != nil {
+		t.Fatal(err)
 	}
-	return o
-}
-
-// at returns the lowest code among the kelurahan covering p ("" if none)
-// and how many cover it.
-func (o *coverOracle) at(p orb.Point) (string, int) {
-	var codes []string
-	o.tree.Search(p, p, func(_, _ [2]float64, i int) bool {
-		if covers(o.kels[i].Geometry, p) {
-			codes = append(codes, o.kels[i].Code)
-		}
-		return true
-	})
-	if len(codes) == 0 {
-		return "", 0
+	at, err := s.KelurahanAt(ctx, gambir.Centroid)
+	if err != nil || at.Code != gambir.Code {
+		t.Fatalf("Gambir's centroid is not in Gambir: %s %v", at.Code, err)
 	}
-	return slices.Min(codes), len(codes)
-}
-
-func covers(g orb.Geometry, p orb.Point) bool {
-	switch g := g.(type) {
-	case orb.Polygon:
-		return planar.PolygonContains(g, p)
-	case orb.MultiPolygon:
-		return planar.MultiPolygonContains(g, p)
+	f, err := s.CreateForum(ctx, editor, domain.ForumInput{Name: "FKS Gambir", KelurahanCodes: []string{gambir.Code},
+		YearFormed: 2022, Status: domain.ForumActive, MemberCount: 20, Secretariat: gambir.Centroid})
+	if err != nil {
+		t.Fatalf("a forum in Gambir: %v", err)
 	}
-	return false
+	in := projectInput()
+	in.Title, in.Geometry, in.ForumID = "Tugu keserasian Gambir", gambir.Centroid, f.ID
+	p, err := s.CreateProject(ctx, editor, in)
+	if err != nil || p.KelurahanCode != gambir.Code {
+		t.Fatalf("a project in Gambir: %s %v", p.KelurahanCode, err)
+	}
+
+	if h.Reimport(t, set) {
+		t.Error("importing the same boundaries again changed something")
+	}
 }

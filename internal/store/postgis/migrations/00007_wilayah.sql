@@ -8,6 +8,12 @@
 -- 2xxx and the desa adat 3xxx are desa). The code CHECKs of 00001 already
 -- accept every province.
 --
+-- area_sq_m is held to PostGIS's spheroidal area within 1e-5 here (it was 1e-6
+-- in 00001): over the 91,019 national polygons internal/geodesy and
+-- ST_Area(geography) differ by at most 2.7e-6 (12 polygons above 1e-6, all
+-- with long edges, the largest 4,000 m² on 1.9 km²), while Baubau's stay in
+-- the ninth digit.
+--
 -- A kecamatan need not have its kabupaten/kota row (no foreign key): a
 -- database seeded before this migration has none until the next seed or
 -- `serasi import boundaries`.
@@ -20,7 +26,8 @@ CREATE TABLE provinsi (
               CHECK (ST_IsValid(geom) AND GeometryType(geom) IN ('POLYGON', 'MULTIPOLYGON')),
     area_sq_m double precision NOT NULL,
     -- derived: the source had no polygon, geom is the union of its kabupaten/kota.
-    derived   boolean NOT NULL DEFAULT false
+    derived   boolean NOT NULL DEFAULT false,
+    CONSTRAINT provinsi_area CHECK (abs(area_sq_m - ST_Area(geom::geography, true)) <= 1e-5 * area_sq_m)
 );
 
 CREATE TABLE kabupaten_kota (
@@ -33,7 +40,8 @@ CREATE TABLE kabupaten_kota (
                   CHECK (ST_IsValid(geom) AND GeometryType(geom) IN ('POLYGON', 'MULTIPOLYGON')),
     area_sq_m     double precision NOT NULL,
     derived       boolean NOT NULL DEFAULT false,
-    CHECK (left(code, 2) = provinsi_code)
+    CHECK (left(code, 2) = provinsi_code),
+    CONSTRAINT kabupaten_kota_area CHECK (abs(area_sq_m - ST_Area(geom::geography, true)) <= 1e-5 * area_sq_m)
 );
 
 CREATE INDEX provinsi_geom_idx ON provinsi USING gist (geom);
@@ -50,7 +58,16 @@ ALTER TABLE kelurahan
     GENERATED ALWAYS AS (CASE WHEN substr(code, 10, 1) = '1' THEN 'KELURAHAN' ELSE 'DESA' END) STORED;
 ALTER TABLE kelurahan ADD CONSTRAINT kelurahan_jenis_code CHECK (substr(code, 10, 1) IN ('1', '2', '3'));
 
+ALTER TABLE kecamatan DROP CONSTRAINT kecamatan_check,
+    ADD CONSTRAINT kecamatan_area CHECK (abs(area_sq_m - ST_Area(geom::geography, true)) <= 1e-5 * area_sq_m);
+ALTER TABLE kelurahan DROP CONSTRAINT kelurahan_check,
+    ADD CONSTRAINT kelurahan_area CHECK (abs(area_sq_m - ST_Area(geom::geography, true)) <= 1e-5 * area_sq_m);
+
 -- +goose Down
+ALTER TABLE kelurahan DROP CONSTRAINT kelurahan_area,
+    ADD CONSTRAINT kelurahan_check CHECK (abs(area_sq_m - ST_Area(geom::geography, true)) <= 1e-6 * area_sq_m);
+ALTER TABLE kecamatan DROP CONSTRAINT kecamatan_area,
+    ADD CONSTRAINT kecamatan_check CHECK (abs(area_sq_m - ST_Area(geom::geography, true)) <= 1e-6 * area_sq_m);
 ALTER TABLE kelurahan DROP CONSTRAINT kelurahan_jenis_code;
 ALTER TABLE kelurahan DROP COLUMN jenis;
 DROP INDEX kecamatan_geom_idx;
