@@ -33,7 +33,7 @@ func newBands(s *boundaries.Set) bands {
 		b[layer] = m
 	}
 	add("provinsi", len(s.Provinsis), func(i int) string { return s.Provinsis[i].Code }, g.Provinsis)
-	add("kabupatenKota", len(s.KabupatenKotas), func(i int) string { return s.KabupatenKotas[i].Code }, g.KabupatenKotas)
+	add("kabupaten_kota", len(s.KabupatenKotas), func(i int) string { return s.KabupatenKotas[i].Code }, g.KabupatenKotas)
 	add("kecamatan", len(s.Kecamatans), func(i int) string { return s.Kecamatans[i].Code }, g.Kecamatans)
 	add("kelurahan", len(s.Kelurahans), func(i int) string { return s.Kelurahans[i].Code }, g.Kelurahans)
 	return b
