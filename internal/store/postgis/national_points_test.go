@@ -26,7 +26,7 @@ func TestNationalConformance(t *testing.T) {
 			t.Fatal(err)
 		}
 		defer db.Close()
-		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Minute)
+		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Minute)
 		defer cancel()
 		start := time.Now()
 		if _, err := postgis.ImportBoundaries(ctx, db, set); err != nil {
