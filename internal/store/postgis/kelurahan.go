@@ -39,7 +39,7 @@ func (r kecamatanRow) domain() domain.Kecamatan {
 func (s *Store) Kecamatans(ctx context.Context, f domain.KecamatanFilter) ([]domain.Kecamatan, error) {
 	var w where
 	if f.ProvinsiCode != "" {
-		w.eq("left(c.code, 2)", f.ProvinsiCode)
+		w.under("c.code", f.ProvinsiCode, 2)
 	}
 	if f.KabupatenKotaCode != "" {
 		w.eq("c.kabupaten_kota_code", f.KabupatenKotaCode)
@@ -119,10 +119,10 @@ func (s *Store) Kelurahans(ctx context.Context, f domain.KelurahanFilter) ([]dom
 	}
 	var w where
 	if f.ProvinsiCode != "" {
-		w.eq("left(k.code, 2)", f.ProvinsiCode)
+		w.under("k.code", f.ProvinsiCode, 2)
 	}
 	if f.KabupatenKotaCode != "" {
-		w.eq("left(k.code, 5)", f.KabupatenKotaCode)
+		w.under("k.code", f.KabupatenKotaCode, 5)
 	}
 	if f.KecamatanCode != "" {
 		w.eq("k.kecamatan_code", f.KecamatanCode)

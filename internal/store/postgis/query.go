@@ -60,6 +60,20 @@ func (w *where) eq(column, value string) {
 	w.and(column+" = %s", w.bind(value))
 }
 
+// under adds "column is a code under parent" (74.72 for 74.72.02.1001) as a
+// range, which the C-collated primary key index answers: every such code
+// lies between parent+"." and parent+"/", '/' being the byte after '.'. A
+// parent that is not of the level's length (2 for a provinsi, 5 for a
+// kabupaten/kota) has no code under it, as in the memory store, which
+// compares the code's own prefix.
+func (w *where) under(column, parent string, length int) {
+	if !storable(parent) || len(parent) != length {
+		w.and("false")
+		return
+	}
+	w.and(column+" >= %s AND "+column+" < %s", w.bind(parent+"."), w.bind(parent+"/"))
+}
+
 // storable reports whether PostgreSQL can take s as text at all: it refuses
 // NUL bytes and invalid UTF-8 with an error. Such a string cannot equal any
 // stored key, so lookups answer "not found" as the memory store does.

@@ -31,14 +31,27 @@ func Seed(ctx context.Context, db *sql.DB, ds *dataset.Dataset) error {
 		return fmt.Errorf("postgis: seed: %w", err)
 	}
 	defer tx.Rollback() //nolint:errcheck // after Commit this is a no-op
+	kelurahanChanged := false
 	for _, step := range seedSteps {
+		if step.table == "kelurahan" {
+			c, err := step.runCounted(ctx, tx, ds)
+			if err != nil {
+				return fmt.Errorf("postgis: seed %s: %w", step.table, err)
+			}
+			kelurahanChanged = c.Inserted+c.Updated > 0
+			continue
+		}
 		if err := step.run(ctx, tx, ds); err != nil {
 			return fmt.Errorf("postgis: seed %s: %w", step.table, err)
 		}
 	}
-	// The neighbour relation follows the kelurahan just loaded (migration 00006).
-	if _, err := tx.ExecContext(ctx, `REFRESH MATERIALIZED VIEW kelurahan_neighbour`); err != nil {
-		return fmt.Errorf("postgis: seed: kelurahan neighbours: %w", err)
+	// The neighbour relation follows the kelurahan just loaded (migration
+	// 00006); at national size a refresh takes minutes, so only when they
+	// changed.
+	if kelurahanChanged {
+		if _, err := tx.ExecContext(ctx, `REFRESH MATERIALIZED VIEW kelurahan_neighbour`); err != nil {
+			return fmt.Errorf("postgis: seed: kelurahan neighbours: %w", err)
+		}
 	}
 	if err := tx.Commit(); err != nil {
 		return fmt.Errorf("postgis: seed: %w", err)

@@ -14,6 +14,11 @@
 -- with long edges, the largest 4,000 m² on 1.9 km²), while Baubau's stay in
 -- the ninth digit.
 --
+-- The neighbour view of 00006 is rebuilt to measure each pair once (a.code <
+-- b.code) and list it both ways: at national size its refresh is the
+-- spheroid distance of about half a million candidate pairs, and measuring
+-- each twice doubled it. The rule and the rows are those of 00006.
+--
 -- A kecamatan need not have its kabupaten/kota row (no foreign key): a
 -- database seeded before this migration has none until the next seed or
 -- `serasi import boundaries`.
@@ -63,7 +68,28 @@ ALTER TABLE kecamatan DROP CONSTRAINT kecamatan_check,
 ALTER TABLE kelurahan DROP CONSTRAINT kelurahan_check,
     ADD CONSTRAINT kelurahan_area CHECK (abs(area_sq_m - ST_Area(geom::geography, true)) <= 1e-5 * area_sq_m);
 
+DROP MATERIALIZED VIEW kelurahan_neighbour;
+CREATE MATERIALIZED VIEW kelurahan_neighbour AS
+WITH pair AS (
+    SELECT a.code AS a, b.code AS b
+    FROM kelurahan a
+    JOIN kelurahan b ON b.code > a.code
+     AND ST_DWithin(a.geom, b.geom, 0.0005)
+     AND ST_DWithin(a.geom::geography, b.geom::geography, 25))
+SELECT a AS code, b AS neighbour FROM pair
+UNION ALL
+SELECT b, a FROM pair;
+CREATE UNIQUE INDEX kelurahan_neighbour_idx ON kelurahan_neighbour (code, neighbour);
+
 -- +goose Down
+DROP MATERIALIZED VIEW kelurahan_neighbour;
+CREATE MATERIALIZED VIEW kelurahan_neighbour AS
+SELECT a.code AS code, b.code AS neighbour
+FROM kelurahan a
+JOIN kelurahan b ON b.code <> a.code
+ AND ST_DWithin(a.geom, b.geom, 0.0005)
+ AND ST_DWithin(a.geom::geography, b.geom::geography, 25);
+CREATE UNIQUE INDEX kelurahan_neighbour_idx ON kelurahan_neighbour (code, neighbour);
 ALTER TABLE kelurahan DROP CONSTRAINT kelurahan_area,
     ADD CONSTRAINT kelurahan_check CHECK (abs(area_sq_m - ST_Area(geom::geography, true)) <= 1e-6 * area_sq_m);
 ALTER TABLE kecamatan DROP CONSTRAINT kecamatan_area,
