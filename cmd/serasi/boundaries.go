@@ -12,6 +12,7 @@ import (
 	"github.com/serasi/serasi/geodata"
 	"github.com/serasi/serasi/internal/boundaries"
 	"github.com/serasi/serasi/internal/dataset"
+	"github.com/serasi/serasi/internal/generalise"
 	"github.com/serasi/serasi/internal/store/memory"
 	"github.com/serasi/serasi/internal/store/postgis"
 )
@@ -49,7 +50,9 @@ func runImportBoundaries(ctx context.Context, args []string, stdout, stderr io.W
 		flags.Usage()
 		return errors.New("import boundaries needs one path")
 	}
-	opt := boundaries.Options{}
+	// Generalised once here, so both stores store and draw the same
+	// geometry per zoom band.
+	opt := boundaries.Options{Generalise: generalise.Geometries}
 	if *verbose {
 		opt.Progress = stderr
 	}

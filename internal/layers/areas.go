@@ -100,7 +100,7 @@ func kelurahanLayer() *Layer {
 			{Name: "conflictProne", Type: Boolean, Description: "Conflict-prone (true) or not (false)"},
 			{Name: "hasForum", Type: Boolean, Description: "Served (true) or not (false) by an active forum"},
 		},
-		MinZoom: 8, MaxZoom: 16, Keyset: true,
+		MinZoom: 4, MaxZoom: 16, Keyset: true,
 	}
 	l.fetch = func(ctx context.Context, s store.Store, q Query) (Result, error) {
 		r := values{l, q.Filter}

@@ -42,12 +42,15 @@ func Encode(ctx context.Context, s store.Store, l *layers.Layer, t maptile.Tile)
 		if feats, tags, ok := c.TileFeatures(l, t, box); ok {
 			return encodeTagged(ctx, l, t, feats, tags)
 		}
+		s = c.Source()
 	}
 	res, err := l.Fetch(ctx, s, layers.Query{BBox: &box})
 	if err != nil {
 		return nil, err
 	}
-	return encodeFeatures(ctx, l, t, tileFeatures(l, res.Features))
+	feats := tileFeatures(l, res.Features)
+	withBands(s, l, t, feats)
+	return encodeFeatures(ctx, l, t, feats)
 }
 
 // encodeFeatures encodes the features of tile t (lon/lat geometry the

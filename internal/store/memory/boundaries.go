@@ -63,20 +63,20 @@ func ImportBoundaries(dir string, s *boundaries.Set) (changed bool, err error) {
 }
 
 // useImportedBoundaries replaces the areas of ds by those of dir's
-// boundary file, when there is one. The conflict-prone marks of the
+// boundary file, when there is one, and returns its generalised bands. The conflict-prone marks of the
 // embedded data follow their codes; every kelurahan the program records
 // name must be in the imported set.
-func useImportedBoundaries(ds *dataset.Dataset, dir string) error {
+func useImportedBoundaries(ds *dataset.Dataset, dir string) (bands, error) {
 	var s *boundaries.Set
 	err := readMapped(filepath.Join(dir, BoundaryFile), func(data []byte) (err error) {
 		s, err = boundaries.Decode(data)
 		return err
 	})
 	if errors.Is(err, fs.ErrNotExist) {
-		return nil
+		return nil, nil
 	}
 	if err != nil {
-		return fmt.Errorf("memory: %s: %w", filepath.Join(dir, BoundaryFile), err)
+		return nil, fmt.Errorf("memory: %s: %w", filepath.Join(dir, BoundaryFile), err)
 	}
 	conflictProne := map[string]bool{}
 	for _, k := range ds.Kelurahans {
@@ -91,11 +91,11 @@ func useImportedBoundaries(ds *dataset.Dataset, dir string) error {
 	}
 	for _, k := range ds.Kelurahans {
 		if !have[k.Code] {
-			return fmt.Errorf("memory: %s lacks kelurahan %s %s of the embedded program data", BoundaryFile, k.Code, k.Name)
+			return nil, fmt.Errorf("memory: %s lacks kelurahan %s %s of the embedded program data", BoundaryFile, k.Code, k.Name)
 		}
 	}
 	if err := ds.SetAreas(s.Provinsis, s.KabupatenKotas, s.Kecamatans, s.Kelurahans); err != nil {
-		return fmt.Errorf("memory: %s: %w", filepath.Join(dir, BoundaryFile), err)
+		return nil, fmt.Errorf("memory: %s: %w", filepath.Join(dir, BoundaryFile), err)
 	}
-	return nil
+	return newBands(s), nil
 }

@@ -54,7 +54,8 @@ func Open(fsys fs.FS, dir string) (*Store, error) {
 	if err != nil {
 		return nil, fmt.Errorf("memory: %w", err)
 	}
-	if err := useImportedBoundaries(ds, dir); err != nil {
+	bands, err := useImportedBoundaries(ds, dir)
+	if err != nil {
 		return nil, err
 	}
 	if err := os.MkdirAll(dir, 0o700); err != nil {
@@ -69,6 +70,7 @@ func Open(fsys fs.FS, dir string) (*Store, error) {
 		db.Close()
 		return nil, err
 	}
+	s.bands = bands
 	return s, nil
 }
 

@@ -47,6 +47,9 @@ type Store struct {
 
 	// feed wakes the followers of the change feed; see Listen.
 	feed feedState
+
+	// bands are the generalised geometries of imported boundaries.
+	bands bands
 }
 
 // data is one immutable snapshot of everything the store knows, with its

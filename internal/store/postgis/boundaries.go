@@ -43,6 +43,9 @@ func ImportBoundaries(ctx context.Context, db *sql.DB, s *boundaries.Set) ([]Bou
 			kelurahanChanged = true
 		}
 	}
+	if err := importBands(ctx, tx, s); err != nil {
+		return nil, fmt.Errorf("postgis: import boundaries: generalised bands: %w", err)
+	}
 	if kelurahanChanged {
 		if _, err := tx.ExecContext(ctx, `REFRESH MATERIALIZED VIEW kelurahan_neighbour`); err != nil {
 			return nil, fmt.Errorf("postgis: import boundaries: kelurahan neighbours: %w", err)

@@ -7,6 +7,7 @@ import (
 	"github.com/lib/pq"
 
 	"github.com/serasi/serasi/internal/domain"
+	"github.com/serasi/serasi/internal/generalise"
 	"github.com/serasi/serasi/internal/tiles"
 )
 
@@ -38,6 +39,10 @@ SELECT ST_AsMVT(q, $11, $8::integer, 'geom') FROM (` + layer.sql + `) q`
 		int(req.Extent), int(req.Buffer), req.Tolerance, // $8..$10
 		req.Layer, // $11
 	}, layer.labels...) // $12...
+	if layer.banded {
+		// $12: the zoom band whose geometry the areas draw (area_band).
+		args = append(args, generalise.BandIndex(int(req.Z)))
+	}
 	var data []byte
 	if err := s.db.QueryRowxContext(ctx, query, args...).Scan(&data); err != nil {
 		return nil, fmt.Errorf("postgis: tile %s/%d/%d/%d: %w", req.Layer, req.Z, req.X, req.Y, err)
@@ -50,6 +55,9 @@ SELECT ST_AsMVT(q, $11, $8::integer, 'geom') FROM (` + layer.sql + `) q`
 type tileLayer struct {
 	sql    string
 	labels []any
+	// banded layers draw from area_band at the band bound at $12 (they
+	// have no labels).
+	banded bool
 }
 
 // labels binds a closed set of enum values and their Indonesian labels as
@@ -81,6 +89,12 @@ func areaGeom(column string) string {
 		t.env, $8::integer, $9::integer, true) AS geom`
 }
 
+// bandGeom is the geometry an area of layer draws at the band bound at
+// $12: its generalised geometry (migration 00008), else the original.
+func bandGeom(layer, alias string) string {
+	return `coalesce((SELECT ab.geom FROM area_band ab WHERE ab.layer = '` + layer + `' AND ab.code = ` + alias + `.code AND ab.band = $12::smallint), ` + alias + `.geom)`
+}
+
 // pointGeom is a point in tile units.
 func pointGeom(column string) string {
 	return `ST_AsMVTGeom(ST_Transform(` + column + `, 3857), t.env, $8::integer, $9::integer, true) AS geom`
@@ -98,29 +112,29 @@ func roundArea(column string) string {
 var tileLayers = map[string]tileLayer{
 	// A kecamatan meets the box when one of its kelurahan does, as
 	// layers.kecamatanLayer decides.
-	"kecamatan": {sql: `SELECT c.code AS kode, c.name AS nama, ` + roundArea("c.area_sq_m") + ` AS "areaSqM", ` + areaGeom("c.geom") + `
+	"kecamatan": {sql: `SELECT c.code AS kode, c.name AS nama, ` + roundArea("c.area_sq_m") + ` AS "areaSqM", ` + areaGeom(bandGeom("kecamatan", "c")) + `
 		FROM kecamatan c, t
 		WHERE EXISTS (SELECT 1 FROM kelurahan k
 		              WHERE k.kecamatan_code = c.code AND k.geom && t.box AND ST_Intersects(k.geom, t.box))
-		ORDER BY c.code`},
+		ORDER BY c.code`, banded: true},
 
 	"kelurahan": {sql: `SELECT k.code AS kode, k.name AS nama, k.kecamatan_code AS "kecamatanCode",
-			` + roundArea("k.area_sq_m") + ` AS "areaSqM", k.conflict_prone AS "conflictProne", ` + areaGeom("k.geom") + `
+			` + roundArea("k.area_sq_m") + ` AS "areaSqM", k.conflict_prone AS "conflictProne", ` + areaGeom(bandGeom("kelurahan", "k")) + `
 		FROM kelurahan k, t
 		WHERE k.geom && t.box AND ST_Intersects(k.geom, t.box)
-		ORDER BY k.code`},
+		ORDER BY k.code`, banded: true},
 
 	"provinsi": {sql: `SELECT p.code AS kode, p.name AS nama, ` + roundArea("p.area_sq_m") + ` AS "areaSqM", p.derived,
-			` + areaGeom("p.geom") + `
+			` + areaGeom(bandGeom("provinsi", "p")) + `
 		FROM provinsi p, t
 		WHERE p.geom && t.box AND ST_Intersects(p.geom, t.box)
-		ORDER BY p.code`},
+		ORDER BY p.code`, banded: true},
 
 	"kabupaten_kota": {sql: `SELECT b.code AS kode, b.name AS nama, b.provinsi_code AS "provinsiCode", b.kind,
-			` + roundArea("b.area_sq_m") + ` AS "areaSqM", b.derived, ` + areaGeom("b.geom") + `
+			` + roundArea("b.area_sq_m") + ` AS "areaSqM", b.derived, ` + areaGeom(bandGeom("kabupaten_kota", "b")) + `
 		FROM kabupaten_kota b, t
 		WHERE b.geom && t.box AND ST_Intersects(b.geom, t.box)
-		ORDER BY b.code`},
+		ORDER BY b.code`, banded: true},
 
 	"forums": {sql: `SELECT fo.id, fo.name, fo.status, ` + label(12, "fo.status") + ` AS "statusLabelId",
 			fo.year_formed AS "yearFormed", fo.member_count AS "memberCount",
