@@ -21,6 +21,7 @@ func kecamatanLayer() *Layer {
 		Description:   "Delapan kecamatan Kota Baubau.",
 		GeometryTypes: areaTypes,
 		IDProperty:    "kode",
+		Generalised:   true,
 		Fields: []Field{
 			{Name: "kode", Type: String, Description: "Kemendagri code, e.g. 74.72.02"},
 			{Name: "nama", Type: String, Description: "Name, e.g. Wolio"},
@@ -86,6 +87,7 @@ func kelurahanLayer() *Layer {
 		Description:   "Ke-43 kelurahan Kota Baubau.",
 		GeometryTypes: areaTypes,
 		IDProperty:    "kode",
+		Generalised:   true,
 		Fields: []Field{
 			{Name: "kode", Type: String, Description: "Kemendagri code, e.g. 74.72.02.1001"},
 			{Name: "nama", Type: String, Description: "Name, e.g. Wale"},

@@ -5,6 +5,8 @@ import (
 	"github.com/paulmach/orb/encoding/mvt/vectortile"
 	"github.com/paulmach/orb/geojson"
 	"github.com/paulmach/orb/maptile"
+
+	"github.com/serasi/serasi/internal/store"
 )
 
 // Copy is an in-process copy of the layers' features (internal/mirror)
@@ -17,6 +19,9 @@ type Copy interface {
 	// the copy does not hold l or cannot answer q (a filter it does not
 	// apply). The features are the caller's to change.
 	CopyFetch(l *Layer, q Query) (res Result, ok bool)
+	// Source is the store the copy is of: what the copy does not answer,
+	// that store answers as it would without a copy.
+	Source() store.Store
 	// CopyFeature returns one feature by id (ENOTFOUND when it is not in
 	// the layer); ok false when the copy does not hold l. The feature is
 	// the caller's to change.

@@ -93,8 +93,11 @@ type Layer struct {
 	// IDProperty names the property that repeats the feature id (vector
 	// tiles cannot carry string ids).
 	IDProperty string
-	Fields     []Field
-	Params     []Param
+	// Generalised layers are areas whose store may keep a simplified
+	// geometry per zoom band (Bands), drawn in tiles instead of the original.
+	Generalised bool
+	Fields      []Field
+	Params      []Param
 	// MinZoom and MaxZoom bound the vector tiles served for the layer;
 	// clients overzoom past MaxZoom.
 	MinZoom, MaxZoom int

@@ -22,6 +22,7 @@ func provinsiLayer() *Layer {
 		Description:   "Provinsi; dalam data bawaan hanya Sulawesi Tenggara, sebatas Kota Baubau.",
 		GeometryTypes: areaTypes,
 		IDProperty:    "kode",
+		Generalised:   true,
 		Fields: []Field{
 			{Name: "kode", Type: String, Description: "Kemendagri code, e.g. 74"},
 			{Name: "nama", Type: String, Description: "Name, e.g. Sulawesi Tenggara"},
@@ -71,6 +72,7 @@ func kabupatenKotaLayer() *Layer {
 		Description:   "Kabupaten dan kota; dalam data bawaan hanya Kota Baubau.",
 		GeometryTypes: areaTypes,
 		IDProperty:    "kode",
+		Generalised:   true,
 		Fields: []Field{
 			{Name: "kode", Type: String, Description: "Kemendagri code, e.g. 74.72"},
 			{Name: "nama", Type: String, Description: "Name, e.g. Kota Baubau"},

@@ -27,6 +27,7 @@ import (
 	"github.com/tidwall/rtree"
 
 	"github.com/serasi/serasi/internal/domain"
+	"github.com/serasi/serasi/internal/generalise"
 	"github.com/serasi/serasi/internal/layers"
 	"github.com/serasi/serasi/internal/spatial"
 	"github.com/serasi/serasi/internal/store"
@@ -393,10 +394,21 @@ var notFoundKind = map[string]string{
 	"kecamatan": "kecamatan", "kelurahan": "kelurahan", "forums": "forum", "projects": "project", "activities": "activity",
 }
 
-// TileFeatures picks the features of box from the R-tree. The geometry is
-// the one stored for every zoom (the hook for per-zoom geometry is here:
-// t.Z is at hand), cloned for the encoder.
+// TileFeatures picks the features of box from the R-tree, with the
+// geometry drawn at the tile's zoom, cloned for the encoder.
 func (m *Mirror) TileFeatures(l *layers.Layer, t maptile.Tile, box orb.Bound) ([]*geojson.Feature, [][]layers.TileTag, bool) {
+	// An area is drawn from the generalised geometry its store keeps for
+	// the zoom (layers.Bands). A store that keeps them only for its own
+	// tile query (PostGIS's area_band) renders those zooms itself, so that
+	// every path draws the same geometry.
+	var bands layers.Bands
+	if l.Generalised && generalise.Bands[generalise.BandIndex(int(t.Z))].Tolerance > 0 {
+		b, ok := m.src.(layers.Bands)
+		if !ok {
+			return nil, nil, false
+		}
+		bands = b
+	}
 	m.mu.RLock()
 	st := m.sets[l.Name]
 	if st == nil {
@@ -425,7 +437,13 @@ func (m *Mirror) TileFeatures(l *layers.Layer, t maptile.Tile, box orb.Bound) ([
 	feats := make([]*geojson.Feature, len(picked))
 	tags := make([][]layers.TileTag, len(picked))
 	for i, it := range picked {
-		feats[i] = &geojson.Feature{Type: "Feature", Geometry: orb.Clone(it.geom)}
+		g := it.geom
+		if bands != nil {
+			if bg, ok := bands.BandGeometry(l.Name, it.id, int(t.Z)); ok {
+				g = bg
+			}
+		}
+		feats[i] = &geojson.Feature{Type: "Feature", Geometry: orb.Clone(g)}
 		tags[i] = it.tags
 	}
 	return feats, tags, true
@@ -451,3 +469,6 @@ type wrapped struct {
 	store.Store
 	*Mirror
 }
+
+// Source returns the store the copy was loaded from (layers.Copy).
+func (m *Mirror) Source() store.Store { return m.src }

@@ -12,8 +12,10 @@ import (
 	"github.com/paulmach/orb/maptile"
 
 	"github.com/serasi/serasi/geodata"
+	"github.com/serasi/serasi/internal/boundaries"
 	"github.com/serasi/serasi/internal/dataset"
 	"github.com/serasi/serasi/internal/domain"
+	"github.com/serasi/serasi/internal/generalise"
 	"github.com/serasi/serasi/internal/geobuild"
 	"github.com/serasi/serasi/internal/layers"
 	"github.com/serasi/serasi/internal/mirror"
@@ -227,4 +229,56 @@ func latest(t *testing.T, s store.ChangeFeed) int64 {
 		t.Fatal(err)
 	}
 	return page.Latest
+}
+
+// bandless hides a store's generalised geometries, as PostGIS keeps them
+// only for its own tile query.
+type bandless struct{ store.Store }
+
+// TestTilesDrawBands: the copy draws an area from the geometry its store
+// keeps for the zoom, as the store's own tiles do; over a store whose
+// bands the copy cannot read, it leaves those zooms to the store.
+func TestTilesDrawBands(t *testing.T) {
+	set, err := boundaries.Read("../../../shared/data/baubau-kelurahan.geojson", boundaries.Options{Generalise: generalise.Geometries})
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	if _, err := memory.ImportBoundaries(dir, set); err != nil {
+		t.Fatal(err)
+	}
+	s, err := memory.Open(geodata.FS, dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	ctx := context.Background()
+	l, _ := layers.New().Lookup("kelurahan")
+	original := func(tile maptile.Tile) []byte {
+		b, err := tiles.Encode(ctx, bandless{s}, l, tile)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return b
+	}
+	for _, src := range []store.Store{s, bandless{s}} {
+		copied := newMirror(t, src).Wrap(src)
+		for z := maptile.Zoom(l.MinZoom); z <= 13; z++ {
+			tile := maptile.At(baubau, z)
+			want, err := tiles.Encode(ctx, src, l, tile)
+			if err != nil {
+				t.Fatal(err)
+			}
+			got, err := tiles.Render(ctx, copied, l, tile)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !bytes.Equal(want, got) {
+				t.Errorf("%T z%d: the copy's tile (%d B) differs from the store's (%d B)", src, z, len(got), len(want))
+			}
+			if _, ok := src.(*memory.Store); ok && z < 12 && bytes.Equal(got, original(tile)) {
+				t.Errorf("z%d: the copy drew the original geometries, not the band's", z)
+			}
+		}
+	}
 }

@@ -15,7 +15,7 @@ import (
 // only what they draw changes.
 func withBands(s store.Store, l *layers.Layer, t maptile.Tile, feats []*geojson.Feature) {
 	b, ok := s.(layers.Bands)
-	if !ok || l.IDProperty == "" {
+	if !ok || !l.Generalised {
 		return
 	}
 	for _, f := range feats {

@@ -49,9 +49,16 @@ func NewMVTRequest(l *layers.Layer, t maptile.Tile) MVTRequest {
 	}
 }
 
-// Render renders tile t of layer l: by the store when it is an MVTStore
-// that renders the layer, else with Encode.
+// Render renders tile t of layer l: from the store's in-process copy
+// (layers.Copy) when it draws the tile, else by the store when it is an
+// MVTStore that renders the layer, else with Encode.
 func Render(ctx context.Context, s store.Store, l *layers.Layer, t maptile.Tile) ([]byte, error) {
+	if c, ok := s.(layers.Copy); ok {
+		if feats, tags, ok := c.TileFeatures(l, t, bufferedBound(t)); ok {
+			return encodeTagged(ctx, l, t, feats, tags)
+		}
+		s = c.Source()
+	}
 	if ms, ok := s.(MVTStore); ok {
 		data, err := ms.TileMVT(ctx, NewMVTRequest(l, t))
 		switch {
