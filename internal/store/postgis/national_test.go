@@ -13,11 +13,18 @@ import (
 	"github.com/serasi/serasi/internal/store/storetest"
 )
 
-type nationalHarness struct{ db *sql.DB }
+// nationalHarness imports into a database that lives as long as the
+// test it was made for (parent), not the subtest that opens it, so that
+// both national suites run on one import.
+type nationalHarness struct {
+	parent *testing.T
+	db     *sql.DB
+	s      store.ReadWriter
+}
 
 func (h *nationalHarness) Open(t *testing.T, set *boundaries.Set) store.ReadWriter {
-	u := postgistest.NewSeeded(t)
-	h.db = openSQL(t, u)
+	u := postgistest.NewSeeded(h.parent)
+	h.db = openSQL(h.parent, u)
 	counts, err := postgis.ImportBoundaries(context.Background(), h.db, set)
 	if err != nil {
 		t.Fatal(err)
@@ -25,7 +32,8 @@ func (h *nationalHarness) Open(t *testing.T, set *boundaries.Set) store.ReadWrit
 	for _, c := range counts {
 		t.Logf("%+v", c)
 	}
-	return postgistest.Open(t, u)
+	h.s = postgistest.Open(h.parent, u)
+	return h.s
 }
 
 func (h *nationalHarness) Reimport(t *testing.T, set *boundaries.Set) bool {
@@ -40,9 +48,21 @@ func (h *nationalHarness) Reimport(t *testing.T, set *boundaries.Set) bool {
 	return changed
 }
 
-// TestNationalImport: the archive imported into a seeded database (skips
-// without PostGIS or the archive, fails under CI=true).
-func TestNationalImport(t *testing.T) {
+// TestNational imports the archive once into a seeded database (most of
+// the test's time) and runs both national suites on it: the import's
+// (hierarchy, Baubau as embedded, records outside Baubau, a second import
+// that changes nothing) and the 10,000 conformance points. Skipped
+// without PostGIS or the archive, failed under CI=true.
+func TestNational(t *testing.T) {
 	postgistest.URL(t)
-	storetest.RunNationalImportTests(t, boundariestest.National(t), &nationalHarness{})
+	h := &nationalHarness{parent: t}
+	t.Run("Import", func(t *testing.T) {
+		storetest.RunNationalImportTests(t, boundariestest.National(t), h)
+	})
+	if h.s == nil {
+		t.Fatal("the import suite opened no store")
+	}
+	t.Run("Conformance", func(t *testing.T) {
+		storetest.RunNationalConformanceTests(t, func(*testing.T, *boundaries.Set) store.Store { return h.s })
+	})
 }
