@@ -191,7 +191,8 @@ func New(cfg Config, st store.Store, logger *slog.Logger) *Server {
 	s.mapStore = st
 	if hasFeed && !cfg.NoMapCopy {
 		ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
-		m, err := mirror.New(ctx, st, mirror.Options{Logger: s.logger})
+		_, inProcess := st.(store.InProcess)
+		m, err := mirror.New(ctx, st, mirror.Options{Logger: s.logger, NoAreas: inProcess})
 		cancel()
 		if err != nil {
 			s.logger.Warn("map copy: load failed; map outputs read the store", "err", err)

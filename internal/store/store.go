@@ -111,3 +111,11 @@ type Store interface {
 	// Close releases the store's resources.
 	Close() error
 }
+
+// InProcess is implemented by a store whose records live in this
+// process's memory (store/memory), so that what would copy them for speed
+// (internal/mirror) can leave out what the store already answers from
+// memory.
+type InProcess interface {
+	InProcess()
+}

@@ -21,7 +21,14 @@ import (
 	"github.com/serasi/serasi/internal/store"
 )
 
-var _ store.FlowStore = (*Store)(nil)
+var (
+	_ store.FlowStore = (*Store)(nil)
+	_ store.InProcess = (*Store)(nil)
+)
+
+// InProcess marks the store as one that answers from this process's
+// memory (store.InProcess).
+func (s *Store) InProcess() {}
 
 // Store is the in-memory store. It is safe for concurrent use.
 type Store struct {
