@@ -173,11 +173,18 @@ func (r *reader) derive() error {
 }
 
 func (r *reader) dropSliverHoles(g orb.Geometry) orb.Geometry {
+	return DropSliverHoles(g, func(float64) { r.report.Repairs.DroppedHoles++ })
+}
+
+// DropSliverHoles removes the interior rings smaller than MinHoleSqM
+// (geodesic area) from a Polygon or MultiPolygon, telling dropped the area
+// of each; other geometries come back as they are.
+func DropSliverHoles(g orb.Geometry, dropped func(areaSqM float64)) orb.Geometry {
 	poly := func(p orb.Polygon) orb.Polygon {
 		out := orb.Polygon{p[0]}
 		for _, h := range p[1:] {
-			if geodesy.Area(orb.Polygon{h}) < MinHoleSqM {
-				r.report.Repairs.DroppedHoles++
+			if a := geodesy.Area(orb.Polygon{h}); a < MinHoleSqM {
+				dropped(a)
 				continue
 			}
 			out = append(out, h)

@@ -26,11 +26,9 @@ import (
 )
 
 // MinHoleSqM is the smallest interior hole kept when kelurahan are
-// dissolved into kecamatan. The source polygons were simplified one by one,
-// so neighbours leave thin sliver gaps that become holes in the union; the
-// largest of them is far below this, while a real enclave would be far
-// above it.
-const MinHoleSqM = 10_000
+// dissolved into kecamatan: the boundary import's rule
+// (boundaries.MinHoleSqM).
+const MinHoleSqM = boundaries.MinHoleSqM
 
 // kecamatanNames are the eight kecamatan of Kota Baubau. The kelurahan file
 // carries only codes; the names come from the kecamatan-level file of the
@@ -212,32 +210,13 @@ func (n *Normalised) union(gs []orb.Geometry) (orb.Geometry, error) {
 	return clean(n.dropSliverHoles(g))
 }
 
-// dropSliverHoles removes interior rings smaller than MinHoleSqM.
+// dropSliverHoles removes interior rings smaller than MinHoleSqM, counting them.
 func (n *Normalised) dropSliverHoles(g orb.Geometry) orb.Geometry {
-	poly := func(p orb.Polygon) orb.Polygon {
-		out := orb.Polygon{p[0]}
-		for _, hole := range p[1:] {
-			if a := geodesy.Area(orb.Polygon{hole}); a < MinHoleSqM {
-				n.DroppedHoles++
-				n.DroppedHoleSqM += a
-				n.LargestHoleSqM = max(n.LargestHoleSqM, a)
-				continue
-			}
-			out = append(out, hole)
-		}
-		return out
-	}
-	switch g := g.(type) {
-	case orb.Polygon:
-		return poly(g)
-	case orb.MultiPolygon:
-		out := make(orb.MultiPolygon, len(g))
-		for i, p := range g {
-			out[i] = poly(p)
-		}
-		return out
-	}
-	return g
+	return boundaries.DropSliverHoles(g, func(a float64) {
+		n.DroppedHoles++
+		n.DroppedHoleSqM += a
+		n.LargestHoleSqM = max(n.LargestHoleSqM, a)
+	})
 }
 
 // toSF and fromSF move geometries between orb and simplefeatures through
