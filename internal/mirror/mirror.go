@@ -44,10 +44,6 @@ type Options struct {
 	Logger *slog.Logger
 	// ReadTimeout bounds the re-read of one page of changes; default 10 s.
 	ReadTimeout time.Duration
-	// NoAreas leaves the area layers (Layer.Generalised) out of the copy:
-	// a store that keeps them in this process's memory answers them from
-	// its own index, and a copy would double the boundaries' memory.
-	NoAreas bool
 }
 
 // Mirror is the in-process copy. It is safe for concurrent use: readers
@@ -119,9 +115,6 @@ func New(ctx context.Context, s store.Store, opts Options) (*Mirror, error) {
 func (m *Mirror) Reload(ctx context.Context) error {
 	sets := map[string]*set{}
 	for _, l := range m.opts.Registry.All() {
-		if m.opts.NoAreas && l.Generalised {
-			continue
-		}
 		res, err := l.Fetch(ctx, m.src, layers.Query{})
 		if err != nil {
 			return fmt.Errorf("mirror: load %s: %w", l.Name, err)

@@ -90,7 +90,8 @@ type Config struct {
 	Subscriptions SubscriptionOptions
 	// NoMapCopy turns off the in-process copy of the map layers
 	// (internal/mirror) that tiles, OGC API and /geojson answer from when
-	// the store has a change feed to keep it fresh.
+	// the store has a change feed to keep it fresh and is not itself in
+	// this process (store.InProcess).
 	NoMapCopy bool
 }
 
@@ -189,10 +190,13 @@ func New(cfg Config, st store.Store, logger *slog.Logger) *Server {
 		s.feed.Subscribe(s.hub)
 	}
 	s.mapStore = st
-	if hasFeed && !cfg.NoMapCopy {
+	// A store in this process's memory answers the map outputs from there
+	// already; a copy would cost its memory again (the embedded store at
+	// national size must stay under 1 GB).
+	_, inProcess := st.(store.InProcess)
+	if hasFeed && !cfg.NoMapCopy && !inProcess {
 		ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
-		_, inProcess := st.(store.InProcess)
-		m, err := mirror.New(ctx, st, mirror.Options{Logger: s.logger, NoAreas: inProcess})
+		m, err := mirror.New(ctx, st, mirror.Options{Logger: s.logger})
 		cancel()
 		if err != nil {
 			s.logger.Warn("map copy: load failed; map outputs read the store", "err", err)
