@@ -184,6 +184,19 @@ func TestLoadRejects(t *testing.T) {
 			})
 		}, `kelurahan.geojson: kelurahan "74.72.01.1007"`},
 		{"kecamatan code mismatch", setProp(dataset.KelurahanFile, "kecamatanKode", "74.72.02"), `does not match`},
+		{"duplicate kecamatan", func(t *testing.T, m fstest.MapFS) {
+			editFeatures(t, m, dataset.KecamatanFile, func(fs []jsonFeature) []jsonFeature { return append(fs, fs[2]) })
+		}, `kecamatan.geojson: kecamatan "74.72.03": duplicate kode`},
+		{"kecamatan code shape", setProp(dataset.KecamatanFile, "kode", "74.72.1"), `kecamatan "74.72.1": kode is not a kecamatan code (like 74.72.01)`},
+		{"kecamatan without nama", setProp(dataset.KecamatanFile, "nama", " "), `kecamatan "74.72.01": nama is empty`},
+		{"kecamatan as a point", func(t *testing.T, m fstest.MapFS) {
+			editFeatures(t, m, dataset.KecamatanFile, func(fs []jsonFeature) []jsonFeature {
+				fs[0]["geometry"] = point(122.6, -5.5)
+				return fs
+			})
+		}, `kecamatan "74.72.01": geometry must be a Polygon or MultiPolygon`},
+		{"kelurahan code of a desa shape", setProp(dataset.KelurahanFile, "kode", "74.72.01.4007"), `kode is not a kelurahan (1xxx) or desa`},
+		{"centroid elsewhere", setProp(dataset.KelurahanFile, "centroid", []float64{0, 0}), `kelurahan "74.72.01.1007": centroid [0 0] lies outside`},
 		{"unknown kecamatan", func(t *testing.T, m fstest.MapFS) {
 			editFeatures(t, m, dataset.KecamatanFile, func(fs []jsonFeature) []jsonFeature { return fs[1:] })
 		}, `kecamatan "74.72.01" is unknown`},

@@ -70,28 +70,41 @@ func isArea(g orb.Geometry) bool {
 	return false
 }
 
-// ReadProvinsis reads provinsi.geojson; Bound and AreaSqM are computed.
-// Provinsi come out ordered by code.
-func ReadProvinsis(r io.Reader) ([]domain.Provinsi, error) {
-	fs, err := decodeCollection[provinsiProps](r, ProvinsiFile)
+// areaLevel says how one level of the area files is read: the shared
+// checks (the code's shape, no duplicate kode, a nama, a valid Polygon or
+// MultiPolygon) live once in readAreas; check adds a level's own and build
+// makes the domain value.
+type areaLevel[P any, A any] struct {
+	file, kind, example string // the file, the record kind in errors, a code of the right shape
+	props               func(P) (kode, nama string)
+	codeShape           func(kode string) bool
+	check               func(P, orb.Geometry) error // after the shared checks; nil: none
+	build               func(P, orb.Geometry) A
+	code                func(A) string
+}
+
+// readAreas reads one level's FeatureCollection; the areas come out ordered
+// by code.
+func readAreas[P any, A any](r io.Reader, l areaLevel[P, A]) ([]A, error) {
+	fs, err := decodeCollection[P](r, l.file)
 	if err != nil {
 		return nil, err
 	}
 	seen := map[string]bool{}
-	out := make([]domain.Provinsi, 0, len(fs))
+	out := make([]A, 0, len(fs))
 	for _, f := range fs {
-		p := f.Properties
+		kode, nama := l.props(f.Properties)
 		fail := func(format string, args ...any) error {
-			return recordError(ProvinsiFile, "provinsi", p.Kode, format, args...)
+			return recordError(l.file, l.kind, kode, format, args...)
 		}
-		if len(p.Kode) != len("74") {
-			return nil, fail("kode is not a provinsi code (like 74)")
+		if !l.codeShape(kode) {
+			return nil, fail("kode is not a %s code (like %s)", l.kind, l.example)
 		}
-		if seen[p.Kode] {
+		if seen[kode] {
 			return nil, fail("duplicate kode")
 		}
-		seen[p.Kode] = true
-		if strings.TrimSpace(p.Nama) == "" {
+		seen[kode] = true
+		if strings.TrimSpace(nama) == "" {
 			return nil, fail("nama is empty")
 		}
 		g, err := parseGeometry(f.Geometry)
@@ -101,138 +114,95 @@ func ReadProvinsis(r io.Reader) ([]domain.Provinsi, error) {
 		if !isArea(g) {
 			return nil, fail("geometry must be a Polygon or MultiPolygon")
 		}
-		out = append(out, domain.Provinsi{Code: p.Kode, Name: p.Nama, Geometry: g, Bound: g.Bound(),
-			AreaSqM: geodesy.Area(g), Derived: p.Derived})
+		if l.check != nil {
+			if err := l.check(f.Properties, g); err != nil {
+				return nil, fail("%v", err)
+			}
+		}
+		out = append(out, l.build(f.Properties, g))
 	}
-	slices.SortFunc(out, func(a, b domain.Provinsi) int { return strings.Compare(a.Code, b.Code) })
+	slices.SortFunc(out, func(a, b A) int { return strings.Compare(l.code(a), l.code(b)) })
 	return out, nil
+}
+
+// codeOfLength is a code shape check by length alone (the dots sit where
+// the length puts them in every Kemendagri code of that level).
+func codeOfLength(example string) func(string) bool {
+	return func(kode string) bool { return len(kode) == len(example) }
+}
+
+// ReadProvinsis reads provinsi.geojson; Bound and AreaSqM are computed.
+// Provinsi come out ordered by code.
+func ReadProvinsis(r io.Reader) ([]domain.Provinsi, error) {
+	return readAreas(r, areaLevel[provinsiProps, domain.Provinsi]{
+		file: ProvinsiFile, kind: "provinsi", example: "74",
+		props:     func(p provinsiProps) (string, string) { return p.Kode, p.Nama },
+		codeShape: codeOfLength("74"),
+		build: func(p provinsiProps, g orb.Geometry) domain.Provinsi {
+			return domain.Provinsi{Code: p.Kode, Name: p.Nama, Geometry: g, Bound: g.Bound(),
+				AreaSqM: geodesy.Area(g), Derived: p.Derived}
+		},
+		code: func(a domain.Provinsi) string { return a.Code },
+	})
 }
 
 // ReadKabupatenKotas reads kabupaten-kota.geojson; Kind, ProvinsiCode,
 // Bound and AreaSqM are computed. They come out ordered by code.
 func ReadKabupatenKotas(r io.Reader) ([]domain.KabupatenKota, error) {
-	fs, err := decodeCollection[kabupatenKotaProps](r, KabupatenKotaFile)
-	if err != nil {
-		return nil, err
-	}
-	seen := map[string]bool{}
-	out := make([]domain.KabupatenKota, 0, len(fs))
-	for _, f := range fs {
-		p := f.Properties
-		fail := func(format string, args ...any) error {
-			return recordError(KabupatenKotaFile, "kabupaten/kota", p.Kode, format, args...)
-		}
-		if len(p.Kode) != len("74.72") || p.Kode[2] != '.' {
-			return nil, fail("kode is not a kabupaten/kota code (like 74.72)")
-		}
-		if seen[p.Kode] {
-			return nil, fail("duplicate kode")
-		}
-		seen[p.Kode] = true
-		if strings.TrimSpace(p.Nama) == "" {
-			return nil, fail("nama is empty")
-		}
-		g, err := parseGeometry(f.Geometry)
-		if err != nil {
-			return nil, fail("geometry: %v", err)
-		}
-		if !isArea(g) {
-			return nil, fail("geometry must be a Polygon or MultiPolygon")
-		}
-		out = append(out, domain.KabupatenKota{Code: p.Kode, Name: p.Nama, ProvinsiCode: domain.ProvinsiCodeOf(p.Kode),
-			Kind: domain.KindOfCode(p.Kode), Geometry: g, Bound: g.Bound(), AreaSqM: geodesy.Area(g), Derived: p.Derived})
-	}
-	slices.SortFunc(out, func(a, b domain.KabupatenKota) int { return strings.Compare(a.Code, b.Code) })
-	return out, nil
+	return readAreas(r, areaLevel[kabupatenKotaProps, domain.KabupatenKota]{
+		file: KabupatenKotaFile, kind: "kabupaten/kota", example: "74.72",
+		props:     func(p kabupatenKotaProps) (string, string) { return p.Kode, p.Nama },
+		codeShape: func(kode string) bool { return len(kode) == len("74.72") && kode[2] == '.' },
+		build: func(p kabupatenKotaProps, g orb.Geometry) domain.KabupatenKota {
+			return domain.KabupatenKota{Code: p.Kode, Name: p.Nama, ProvinsiCode: domain.ProvinsiCodeOf(p.Kode),
+				Kind: domain.KindOfCode(p.Kode), Geometry: g, Bound: g.Bound(), AreaSqM: geodesy.Area(g), Derived: p.Derived}
+		},
+		code: func(a domain.KabupatenKota) string { return a.Code },
+	})
 }
 
 // ReadKecamatans reads kecamatan.geojson; AreaSqM is computed. Kecamatan
 // come out ordered by code.
 func ReadKecamatans(r io.Reader) ([]domain.Kecamatan, error) {
-	fs, err := decodeCollection[kecamatanProps](r, KecamatanFile)
-	if err != nil {
-		return nil, err
-	}
-	seen := map[string]bool{}
-	out := make([]domain.Kecamatan, 0, len(fs))
-	for _, f := range fs {
-		p := f.Properties
-		fail := func(format string, args ...any) error {
-			return recordError(KecamatanFile, "kecamatan", p.Kode, format, args...)
-		}
-		if len(p.Kode) != len("74.72.01") {
-			return nil, fail("kode is not a kecamatan code (like 74.72.01)")
-		}
-		if seen[p.Kode] {
-			return nil, fail("duplicate kode")
-		}
-		seen[p.Kode] = true
-		if strings.TrimSpace(p.Nama) == "" {
-			return nil, fail("nama is empty")
-		}
-		g, err := parseGeometry(f.Geometry)
-		if err != nil {
-			return nil, fail("geometry: %v", err)
-		}
-		if !isArea(g) {
-			return nil, fail("geometry must be a Polygon or MultiPolygon")
-		}
-		out = append(out, domain.Kecamatan{Code: p.Kode, Name: p.Nama, KabupatenKotaCode: domain.KabupatenKotaCodeOf(p.Kode),
-			Geometry: g, Bound: g.Bound(), AreaSqM: geodesy.Area(g)})
-	}
-	slices.SortFunc(out, func(a, b domain.Kecamatan) int { return strings.Compare(a.Code, b.Code) })
-	return out, nil
+	return readAreas(r, areaLevel[kecamatanProps, domain.Kecamatan]{
+		file: KecamatanFile, kind: "kecamatan", example: "74.72.01",
+		props:     func(p kecamatanProps) (string, string) { return p.Kode, p.Nama },
+		codeShape: codeOfLength("74.72.01"),
+		build: func(p kecamatanProps, g orb.Geometry) domain.Kecamatan {
+			return domain.Kecamatan{Code: p.Kode, Name: p.Nama, KabupatenKotaCode: domain.KabupatenKotaCodeOf(p.Kode),
+				Geometry: g, Bound: g.Bound(), AreaSqM: geodesy.Area(g)}
+		},
+		code: func(a domain.Kecamatan) string { return a.Code },
+	})
 }
 
 // ReadKelurahans reads kelurahan.geojson; Bound and AreaSqM are computed.
 // Kelurahan come out ordered by code. ConflictProne is left false: it comes
 // from another file (see Load).
 func ReadKelurahans(r io.Reader) ([]domain.Kelurahan, error) {
-	fs, err := decodeCollection[kelurahanProps](r, KelurahanFile)
-	if err != nil {
-		return nil, err
-	}
-	seen := map[string]bool{}
-	out := make([]domain.Kelurahan, 0, len(fs))
-	for _, f := range fs {
-		p := f.Properties
-		fail := func(format string, args ...any) error {
-			return recordError(KelurahanFile, "kelurahan", p.Kode, format, args...)
-		}
-		if len(p.Kode) != len("74.72.01.1001") {
-			return nil, fail("kode is not a kelurahan code (like 74.72.01.1001)")
-		}
-		if seen[p.Kode] {
-			return nil, fail("duplicate kode")
-		}
-		seen[p.Kode] = true
-		if strings.TrimSpace(p.Nama) == "" {
-			return nil, fail("nama is empty")
-		}
-		if domain.JenisOfCode(p.Kode) == "" {
-			return nil, fail("kode is not a kelurahan (1xxx) or desa (2xxx, 3xxx) code")
-		}
-		if domain.KecamatanCodeOf(p.Kode) != p.KecamatanKode {
-			return nil, fail("kecamatanKode %q does not match the kode", p.KecamatanKode)
-		}
-		g, err := parseGeometry(f.Geometry)
-		if err != nil {
-			return nil, fail("geometry: %v", err)
-		}
-		if !isArea(g) {
-			return nil, fail("geometry must be a Polygon or MultiPolygon")
-		}
-		c := orb.Point(p.Centroid)
-		if math.IsNaN(c[0]) || math.IsNaN(c[1]) || !g.Bound().Contains(c) {
-			return nil, fail("centroid %v lies outside the bounds of the geometry", p.Centroid)
-		}
-		out = append(out, domain.Kelurahan{
-			Code: p.Kode, Name: p.Nama, KecamatanCode: p.KecamatanKode, Jenis: domain.JenisOfCode(p.Kode), Geometry: g,
-			Centroid: c, Bound: g.Bound(), AreaSqM: geodesy.Area(g),
-		})
-	}
-	slices.SortFunc(out, func(a, b domain.Kelurahan) int { return strings.Compare(a.Code, b.Code) })
-	return out, nil
+	return readAreas(r, areaLevel[kelurahanProps, domain.Kelurahan]{
+		file: KelurahanFile, kind: "kelurahan", example: "74.72.01.1001",
+		props:     func(p kelurahanProps) (string, string) { return p.Kode, p.Nama },
+		codeShape: codeOfLength("74.72.01.1001"),
+		check: func(p kelurahanProps, g orb.Geometry) error {
+			if domain.JenisOfCode(p.Kode) == "" {
+				return fmt.Errorf("kode is not a kelurahan (1xxx) or desa (2xxx, 3xxx) code")
+			}
+			if domain.KecamatanCodeOf(p.Kode) != p.KecamatanKode {
+				return fmt.Errorf("kecamatanKode %q does not match the kode", p.KecamatanKode)
+			}
+			if c := orb.Point(p.Centroid); math.IsNaN(c[0]) || math.IsNaN(c[1]) || !g.Bound().Contains(c) {
+				return fmt.Errorf("centroid %v lies outside the bounds of the geometry", p.Centroid)
+			}
+			return nil
+		},
+		build: func(p kelurahanProps, g orb.Geometry) domain.Kelurahan {
+			return domain.Kelurahan{Code: p.Kode, Name: p.Nama, KecamatanCode: p.KecamatanKode,
+				Jenis: domain.JenisOfCode(p.Kode), Geometry: g, Centroid: orb.Point(p.Centroid),
+				Bound: g.Bound(), AreaSqM: geodesy.Area(g)}
+		},
+		code: func(a domain.Kelurahan) string { return a.Code },
+	})
 }
 
 func readConflictProne(r io.Reader) (ConflictProne, error) {
