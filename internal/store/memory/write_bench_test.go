@@ -2,6 +2,7 @@ package memory_test
 
 import (
 	"context"
+	"flag"
 	"fmt"
 	"slices"
 	"testing"
@@ -156,7 +157,7 @@ func BenchmarkWrites(b *testing.B) {
 // single-record writes (storetest.BenchmarkWrites) on two stores with a data
 // file whose fsync is off (NoSync, to see the bucket rather than the disk),
 // one with the feed and one without (WithoutChangeFeed), in rounds that
-// interleave them:
+// interleave them (-feedrounds of them):
 //
 //	go test -run '^$' -bench WriteFeed -benchtime 2000x ./internal/store/memory/
 func BenchmarkWriteFeed(b *testing.B) {
@@ -173,7 +174,7 @@ func BenchmarkWriteFeed(b *testing.B) {
 		return s
 	}
 	with, without := open(b, true), open(b, false)
-	for r := range 5 {
+	for r := range *writeFeedRounds {
 		b.Run(fmt.Sprintf("round%d/feed", r+1), func(b *testing.B) {
 			storetest.BenchmarkWrites(b, func(b *testing.B) store.ReadWriter { return with })
 		})
@@ -182,3 +183,7 @@ func BenchmarkWriteFeed(b *testing.B) {
 		})
 	}
 }
+
+// writeFeedRounds is how many rounds BenchmarkWriteFeed interleaves: on a
+// shared machine more, shorter rounds give steadier medians.
+var writeFeedRounds = flag.Int("feedrounds", 5, "rounds of BenchmarkWriteFeed")
