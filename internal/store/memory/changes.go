@@ -5,7 +5,9 @@ import (
 	"context"
 	"encoding/binary"
 	"encoding/json"
+	"errors"
 	"fmt"
+	"math"
 	"sort"
 	"sync"
 	"time"
@@ -27,6 +29,10 @@ type feedState struct {
 	// off skips the feed's writes: only tests set it, to measure what the
 	// feed costs (BenchmarkWriteFeed).
 	off bool
+	// oldest is the time of the data file's oldest change when known (set
+	// by pruneChanges, under the writer lock): a write prunes only once
+	// that is past retention, instead of reading the first entry each time.
+	oldest time.Time
 }
 
 // SetChangeRetention sets how long the change feed keeps a change; zero
@@ -107,7 +113,7 @@ func (s *Store) Changes(ctx context.Context, since int64, limit int) (domain.Cha
 		}
 		from := binary.BigEndian.AppendUint64(nil, uint64(max(since, 0)+1))
 		for k, v := c.Seek(from); k != nil && len(page.Changes) < limit; k, v = c.Next() {
-			ch, err := unmarshalChange(v)
+			ch, err := unmarshalChange(k, v)
 			if err != nil {
 				return fmt.Errorf("change %x: %w", k, err)
 			}
@@ -121,7 +127,114 @@ func (s *Store) Changes(ctx context.Context, since int64, limit int) (domain.Cha
 	return page, nil
 }
 
-// changeJSON is a change in the data file.
+// A change in the data file is changeFormat followed by the microseconds
+// of its time since 1970 (8 bytes, big-endian, so pruneChanges reads them
+// without decoding the rest), the record type, id and operation (each a
+// uvarint length and the bytes), the version (uvarint), a byte whose bits
+// 1 and 2 say the old and the new bound follow, and those bounds as four
+// float64s each (minX, minY, maxX, maxY). Its sequence number is its key.
+// Files written before held JSON (changeJSON), which still reads.
+//
+// Why not JSON: a change is written by every write, and encoding it and
+// reading back the oldest one's time was a third of what the feed cost a
+// write; the entries are also a third as long, so the bucket's pages,
+// which every write rewrites, fill up more slowly.
+const changeFormat = 1
+
+func marshalChange(c domain.Change) []byte {
+	v := make([]byte, 0, 1+8+3+len(c.RecordType)+len(c.RecordID)+len(c.Operation)+2+1+64)
+	v = append(v, changeFormat)
+	v = binary.BigEndian.AppendUint64(v, uint64(c.At.UnixMicro()))
+	for _, s := range []string{string(c.RecordType), c.RecordID, string(c.Operation)} {
+		v = binary.AppendUvarint(v, uint64(len(s)))
+		v = append(v, s...)
+	}
+	v = binary.AppendUvarint(v, uint64(c.Version))
+	var has byte
+	if c.OldBound != nil {
+		has |= 1
+	}
+	if c.NewBound != nil {
+		has |= 2
+	}
+	v = append(v, has)
+	for _, b := range []*orb.Bound{c.OldBound, c.NewBound} {
+		if b != nil {
+			for _, f := range [4]float64{b.Min[0], b.Min[1], b.Max[0], b.Max[1]} {
+				v = binary.BigEndian.AppendUint64(v, math.Float64bits(f))
+			}
+		}
+	}
+	return v
+}
+
+// errChange is a change entry that does not decode.
+var errChange = errors.New("memory: malformed change entry")
+
+func unmarshalChange(k, v []byte) (domain.Change, error) {
+	if len(v) > 0 && v[0] == '{' {
+		return unmarshalChangeJSON(v)
+	}
+	if len(k) != 8 || len(v) < 9 || v[0] != changeFormat {
+		return domain.Change{}, errChange
+	}
+	c := domain.Change{Seq: int64(binary.BigEndian.Uint64(k)), At: time.UnixMicro(int64(binary.BigEndian.Uint64(v[1:]))).UTC()}
+	r := v[9:]
+	next := func() (string, bool) {
+		n, w := binary.Uvarint(r)
+		if w <= 0 || uint64(len(r)-w) < n {
+			return "", false
+		}
+		s := string(r[w : w+int(n)])
+		r = r[w+int(n):]
+		return s, true
+	}
+	rt, ok1 := next()
+	id, ok2 := next()
+	op, ok3 := next()
+	version, w := binary.Uvarint(r)
+	if !ok1 || !ok2 || !ok3 || w <= 0 || len(r) < w+1 {
+		return domain.Change{}, errChange
+	}
+	has := r[w]
+	r = r[w+1:]
+	c.RecordType, c.RecordID, c.Operation, c.Version = domain.RecordType(rt), id, domain.AuditOperation(op), int(version)
+	for bit, dst := range []**orb.Bound{&c.OldBound, &c.NewBound} {
+		if has&(1<<bit) == 0 {
+			continue
+		}
+		if len(r) < 32 {
+			return domain.Change{}, errChange
+		}
+		var f [4]float64
+		for i := range f {
+			f[i] = math.Float64frombits(binary.BigEndian.Uint64(r[8*i:]))
+		}
+		r = r[32:]
+		*dst = &orb.Bound{Min: orb.Point{f[0], f[1]}, Max: orb.Point{f[2], f[3]}}
+	}
+	if len(r) != 0 {
+		return domain.Change{}, errChange
+	}
+	return c, nil
+}
+
+// changeAt is the time of a change entry, in either format.
+func changeAt(v []byte) (time.Time, error) {
+	if len(v) > 0 && v[0] == '{' {
+		var j struct {
+			At time.Time `json:"at"`
+		}
+		err := json.Unmarshal(v, &j)
+		return j.At, err
+	}
+	if len(v) < 9 || v[0] != changeFormat {
+		return time.Time{}, errChange
+	}
+	return time.UnixMicro(int64(binary.BigEndian.Uint64(v[1:]))), nil
+}
+
+// changeJSON is a change in a data file written before changeFormat.
 type changeJSON struct {
 	Seq        int64       `json:"seq"`
 	At         time.Time   `json:"at"`
@@ -133,13 +246,6 @@ type changeJSON struct {
 	NewBound   *[4]float64 `json:"newBound,omitempty"`
 }
 
-func boundJSON(b *orb.Bound) *[4]float64 {
-	if b == nil {
-		return nil
-	}
-	return &[4]float64{b.Min[0], b.Min[1], b.Max[0], b.Max[1]}
-}
-
 func jsonBound(a *[4]float64) *orb.Bound {
 	if a == nil {
 		return nil
@@ -147,12 +253,7 @@ func jsonBound(a *[4]float64) *orb.Bound {
 	return &orb.Bound{Min: orb.Point{a[0], a[1]}, Max: orb.Point{a[2], a[3]}}
 }
 
-func marshalChange(c domain.Change) ([]byte, error) {
-	return json.Marshal(changeJSON{Seq: c.Seq, At: c.At, RecordType: string(c.RecordType), RecordID: c.RecordID,
-		Operation: string(c.Operation), Version: c.Version, OldBound: boundJSON(c.OldBound), NewBound: boundJSON(c.NewBound)})
-}
-
-func unmarshalChange(v []byte) (domain.Change, error) {
+func unmarshalChangeJSON(v []byte) (domain.Change, error) {
 	var j changeJSON
 	if err := json.Unmarshal(v, &j); err != nil {
 		return domain.Change{}, err
@@ -162,28 +263,29 @@ func unmarshalChange(v []byte) (domain.Change, error) {
 		NewBound: jsonBound(j.NewBound)}, nil
 }
 
-// pruneChanges deletes the changes written before cutoff. The newest change
-// is never older than the write that prunes, so the bucket keeps at least
-// that one and Oldest stays meaningful.
-func pruneChanges(b *bolt.Bucket, cutoff time.Time) error {
+// pruneChanges deletes the changes written before cutoff and returns the
+// time of the oldest one left. The newest change is never older than the
+// write that prunes, so the bucket keeps at least that one and Oldest stays
+// meaningful.
+func pruneChanges(b *bolt.Bucket, cutoff time.Time) (time.Time, error) {
 	c := b.Cursor()
 	var old [][]byte
+	var oldest time.Time
 	for k, v := c.First(); k != nil; k, v = c.Next() {
-		var j struct {
-			At time.Time `json:"at"`
+		at, err := changeAt(v)
+		if err != nil {
+			return time.Time{}, err
 		}
-		if err := json.Unmarshal(v, &j); err != nil {
-			return err
-		}
-		if !j.At.Before(cutoff) {
+		if !at.Before(cutoff) {
+			oldest = at
 			break
 		}
 		old = append(old, bytes.Clone(k))
 	}
 	for _, k := range old {
 		if err := b.Delete(k); err != nil {
-			return err
+			return time.Time{}, err
 		}
 	}
-	return nil
+	return oldest, nil
 }

@@ -49,6 +49,9 @@ func (s *Store) Update(ctx context.Context, fn func(store.Tx) error) error {
 		if err := t.btx.Commit(); err != nil {
 			return fmt.Errorf("memory: commit: %w", err)
 		}
+		if t.pruned {
+			s.feed.oldest = t.oldest
+		}
 	}
 	if t.next == nil {
 		return nil
@@ -74,6 +77,10 @@ type tx struct {
 
 	ownForums, ownActivities, ownProjects bool
 	changes                               int
+	// pruned says AppendChanges pruned the feed; oldest is then the time of
+	// the oldest change left, for feedState.oldest once committed.
+	pruned bool
+	oldest time.Time
 }
 
 func (t *tx) view() *data {
@@ -279,21 +286,30 @@ func (t *tx) AppendChanges(ctx context.Context, cs []domain.Change) error {
 	t.changes += len(cs)
 	if t.btx != nil {
 		b := t.btx.Bucket(changesBucket)
+		// Keys only grow: full pages rather than bbolt's half-full splits.
+		b.FillPercent = 1
 		for i := range cs {
 			seq, err := b.NextSequence()
 			if err != nil {
 				return err
 			}
 			cs[i].Seq, cs[i].At = int64(seq), at
-			v, err := marshalChange(cs[i])
-			if err != nil {
-				return err
-			}
-			if err := b.Put(binary.BigEndian.AppendUint64(nil, seq), v); err != nil {
+			if err := b.Put(binary.BigEndian.AppendUint64(nil, seq), marshalChange(cs[i])); err != nil {
 				return err
 			}
 		}
-		return pruneChanges(b, cutoff)
+		// The writer lock is held: feed.oldest is this writer's. It is
+		// zero after Open and after a write that failed, so the first
+		// write then reads the bucket.
+		if !t.s.feed.oldest.IsZero() && !t.s.feed.oldest.Before(cutoff) {
+			return nil
+		}
+		oldest, err := pruneChanges(b, cutoff)
+		if err != nil {
+			return err
+		}
+		t.pruned, t.oldest = true, oldest
+		return nil
 	}
 	n := t.own()
 	for i := range cs {

@@ -26,10 +26,14 @@ func insertAudit(ctx context.Context, tx *sqlx.Tx, e domain.AuditEntry) error {
 	return nil
 }
 
-// appendAudit is insertAudit that reads back the entry's id and time.
-func appendAudit(ctx context.Context, tx *sqlx.Tx, e *domain.AuditEntry) error {
-	err := tx.QueryRowxContext(ctx, `INSERT INTO audit_log (at, token_id, actor_name, operation, record_type, record_id, before, after)
-		VALUES (clock_timestamp(), NULLIF($1, ''), $2, $3, $4, $5, $6::jsonb, $7::jsonb) RETURNING id, at`,
+// appendAuditQuery is insertAudit's statement that reads back the entry's
+// id and time; prepared (txStmts).
+const appendAuditQuery = `INSERT INTO audit_log (at, token_id, actor_name, operation, record_type, record_id, before, after)
+	VALUES (clock_timestamp(), NULLIF($1, ''), $2, $3, $4, $5, $6::jsonb, $7::jsonb) RETURNING id, at`
+
+// appendAudit runs appendAuditQuery, prepared on the write's connection.
+func appendAudit(ctx context.Context, st *sqlx.Stmt, e *domain.AuditEntry) error {
+	err := st.QueryRowxContext(ctx,
 		e.TokenID, e.ActorName, string(e.Operation), string(e.RecordType), e.RecordID, jsonParam(e.Before), jsonParam(e.After)).
 		Scan(&e.ID, &e.At)
 	if err != nil {

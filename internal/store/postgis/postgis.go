@@ -70,7 +70,10 @@ type Store struct {
 
 	db       *sqlx.DB
 	prepared preparedStatements
-	cfg      Config // for the LISTEN connection and the feed's retention
+	// writeStmts are the statements every write runs, prepared on db (see
+	// pgTx.prepared).
+	writeStmts preparedStatements
+	cfg        Config // for the LISTEN connection and the feed's retention
 	// lastPrune is when a write last dropped changes past retention (unix ns).
 	lastPrune atomic.Int64
 	// replica is the read pool of cfg.ReadURL; nil without one.
@@ -106,7 +109,7 @@ func Open(ctx context.Context, cfg Config) (*Store, error) {
 		db.Close()
 		return nil, err
 	}
-	s := &Store{db: db, prepared: preparedStatements{db: hot}, cfg: cfg}
+	s := &Store{db: db, prepared: preparedStatements{db: hot}, writeStmts: preparedStatements{db: db}, cfg: cfg}
 	s.Flow = store.NewFlow(s)
 	if cfg.ReadURL != "" {
 		// A replica that does not answer yet is no reason to refuse to
@@ -230,5 +233,5 @@ func (s *Store) Close() error {
 	if s.replica != nil {
 		rerr = s.replica.close()
 	}
-	return errors.Join(rerr, s.prepared.close(), s.db.Close())
+	return errors.Join(rerr, s.prepared.close(), s.writeStmts.closeStmts(), s.db.Close())
 }

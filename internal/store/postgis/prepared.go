@@ -66,6 +66,16 @@ func (p *preparedStatements) stmt(ctx context.Context, query string) (*sqlx.Stmt
 
 // close closes every prepared statement and the pool.
 func (p *preparedStatements) close() error {
+	err := p.closeStmts()
+	if p.db != nil {
+		err = errors.Join(err, p.db.Close())
+	}
+	return err
+}
+
+// closeStmts closes every prepared statement but not the pool (the write
+// statements are prepared on the store's own pool, which Close closes).
+func (p *preparedStatements) closeStmts() error {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	var errs []error
@@ -73,9 +83,6 @@ func (p *preparedStatements) close() error {
 		errs = append(errs, st.Close())
 	}
 	p.stmts = nil
-	if p.db != nil {
-		errs = append(errs, p.db.Close())
-	}
 	return errors.Join(errs...)
 }
 

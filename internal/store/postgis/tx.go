@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"strconv"
 	"time"
 
 	"github.com/jmoiron/sqlx"
@@ -23,12 +24,18 @@ func (s *Store) Now() time.Time { return time.Now() }
 
 // Update runs fn in one transaction; see store.TxStore.
 func (s *Store) Update(ctx context.Context, fn func(store.Tx) error) error {
+	// Prepared before BEGIN: preparing takes a connection from the pool,
+	// and a writer that holds one must not wait for another.
+	stmts, err := s.txStatements(ctx)
+	if err != nil {
+		return err
+	}
 	tx, err := s.db.BeginTxx(ctx, nil)
 	if err != nil {
 		return fmt.Errorf("postgis: begin: %w", err)
 	}
 	defer tx.Rollback() //nolint:errcheck // after Commit this is a no-op
-	t := &pgTx{txLookup: txLookup{s, tx}}
+	t := &pgTx{txLookup: txLookup{s, tx}, stmts: stmts}
 	if err := fn(t); err != nil {
 		return err
 	}
@@ -42,12 +49,35 @@ func (s *Store) Update(ctx context.Context, fn func(store.Tx) error) error {
 	return nil
 }
 
+// txStmts are the statements that end every write, prepared on the
+// store's pool: a write runs them on its own connection, where
+// database/sql prepares them the first time and reuses them after, so
+// they are neither parsed nor planned again, and each is one round trip
+// (lib/pq sends an unnamed statement as two: parse, then execute).
+type txStmts struct {
+	feed  *sqlx.Stmt // appendChange
+	audit *sqlx.Stmt // appendAuditQuery
+}
+
+func (s *Store) txStatements(ctx context.Context) (txStmts, error) {
+	feed, err := s.writeStmts.stmt(ctx, appendChange)
+	if err != nil {
+		return txStmts{}, fmt.Errorf("postgis: prepare change log: %w", err)
+	}
+	audit, err := s.writeStmts.stmt(ctx, appendAuditQuery)
+	if err != nil {
+		return txStmts{}, fmt.Errorf("postgis: prepare audit: %w", err)
+	}
+	return txStmts{feed: feed, audit: audit}, nil
+}
+
 // pgTx is one write transaction; its Lookup is txLookup's.
 type pgTx struct {
 	txLookup
 	// audit is the entry of AppendAudit, inserted with the changes that
 	// follow it in one round trip (AppendChanges), or before COMMIT.
 	audit *domain.AuditEntry
+	stmts txStmts
 }
 
 func (t *pgTx) Kelurahans(ctx context.Context) ([]domain.Kelurahan, error) {
@@ -326,7 +356,7 @@ func (t *pgTx) flushAudit(ctx context.Context) error {
 		return nil
 	}
 	t.audit = nil
-	return appendAudit(ctx, t.tx, e)
+	return appendAudit(ctx, t.tx.StmtxContext(ctx, t.stmts.audit), e)
 }
 
 // ChangesChannel is the NOTIFY channel of the change feed; the payload is
@@ -360,6 +390,21 @@ const insertChanges = `WITH a AS (
 	n AS MATERIALIZED (SELECT pg_notify($7, (SELECT max(seq) FROM ins)::text))
 	SELECT ins.seq, ins.at, a.id AS audit_id, a.at AS audit_at FROM ins CROSS JOIN n LEFT JOIN a ON true ORDER BY ins.seq`
 
+// appendChange is insertChanges for the one change of a single-record
+// write, with scalar parameters ($1...$6) instead of arrays, prepared
+// (txStmts): the statement of every single-record write.
+const appendChange = `WITH a AS (
+		INSERT INTO audit_log (at, token_id, actor_name, operation, record_type, record_id, before, after)
+		SELECT clock_timestamp(), NULLIF($9, ''), $10, $11, $12, $13, $14::jsonb, $15::jsonb WHERE $8
+		RETURNING id, at),
+	l AS MATERIALIZED (SELECT pg_advisory_xact_lock(7372617369)),
+	ins AS (
+		INSERT INTO change_log (at, record_type, record_id, operation, version, old_bbox, new_bbox)
+		SELECT clock_timestamp(), $1::text, $2::text, $3::text, $4::int, $5::float8[], $6::float8[] FROM l
+		RETURNING seq, at),
+	n AS MATERIALIZED (SELECT pg_notify($7, (SELECT seq FROM ins)::text))
+	SELECT ins.seq, ins.at, a.id AS audit_id, a.at AS audit_at FROM ins CROSS JOIN n LEFT JOIN a ON true`
+
 // pruneEvery is how often a store drops changes past retention: a
 // DELETE per write would cost a round trip for nothing almost always.
 const pruneEvery = time.Minute
@@ -371,13 +416,6 @@ func (t *pgTx) AppendChanges(ctx context.Context, cs []domain.Change) error {
 		return nil
 	}
 	n := len(cs)
-	types, ids, ops := make(pq.StringArray, n), make(pq.StringArray, n), make(pq.StringArray, n)
-	versions := make(pq.Int64Array, n)
-	oldB, newB := make([]sql.NullString, n), make([]sql.NullString, n)
-	for i, c := range cs {
-		types[i], ids[i], ops[i], versions[i] = string(c.RecordType), c.RecordID, string(c.Operation), int64(c.Version)
-		oldB[i], newB[i] = boundText(c.OldBound), boundText(c.NewBound)
-	}
 	e := t.audit
 	t.audit = nil
 	audit := []any{false, "", "", "", "", "", nil, nil}
@@ -385,8 +423,24 @@ func (t *pgTx) AppendChanges(ctx context.Context, cs []domain.Change) error {
 		audit = []any{true, e.TokenID, e.ActorName, string(e.Operation), string(e.RecordType), e.RecordID,
 			jsonParam(e.Before), jsonParam(e.After)}
 	}
-	args := append([]any{types, ids, ops, versions, pq.Array(oldB), pq.Array(newB), ChangesChannel}, audit...)
-	rows, err := t.tx.QueryContext(ctx, insertChanges, args...)
+	var rows *sql.Rows
+	var err error
+	if n == 1 {
+		c := cs[0]
+		args := append([]any{string(c.RecordType), c.RecordID, string(c.Operation), int64(c.Version),
+			boundText(c.OldBound), boundText(c.NewBound), ChangesChannel}, audit...)
+		rows, err = t.tx.StmtxContext(ctx, t.stmts.feed).QueryContext(ctx, args...)
+	} else {
+		types, ids, ops := make(pq.StringArray, n), make(pq.StringArray, n), make(pq.StringArray, n)
+		versions := make(pq.Int64Array, n)
+		oldB, newB := make([]sql.NullString, n), make([]sql.NullString, n)
+		for i, c := range cs {
+			types[i], ids[i], ops[i], versions[i] = string(c.RecordType), c.RecordID, string(c.Operation), int64(c.Version)
+			oldB[i], newB[i] = boundText(c.OldBound), boundText(c.NewBound)
+		}
+		args := append([]any{types, ids, ops, versions, pq.Array(oldB), pq.Array(newB), ChangesChannel}, audit...)
+		rows, err = t.tx.QueryContext(ctx, insertChanges, args...)
+	}
 	if err != nil {
 		return fmt.Errorf("postgis: change log: %w", err)
 	}
@@ -427,10 +481,17 @@ func (t *pgTx) AppendChanges(ctx context.Context, cs []domain.Change) error {
 	return nil
 }
 
-// boundText is a bound as a float8[] literal, {minX,minY,maxX,maxY}.
+// boundText is a bound as a float8[] literal, {minX,minY,maxX,maxY}, in
+// the shortest decimals that read back as the same float64s.
 func boundText(b *orb.Bound) sql.NullString {
 	if b == nil {
 		return sql.NullString{}
 	}
-	return sql.NullString{String: fmt.Sprintf("{%v,%v,%v,%v}", b.Min[0], b.Min[1], b.Max[0], b.Max[1]), Valid: true}
+	buf := make([]byte, 0, 4*24+5)
+	sep := byte('{')
+	for _, v := range [4]float64{b.Min[0], b.Min[1], b.Max[0], b.Max[1]} {
+		buf = strconv.AppendFloat(append(buf, sep), v, 'g', -1, 64)
+		sep = ','
+	}
+	return sql.NullString{String: string(append(buf, '}')), Valid: true}
 }
