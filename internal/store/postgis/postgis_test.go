@@ -65,10 +65,18 @@ func TestMigrateUpDownUp(t *testing.T) {
 		t.Errorf("after up: %d of provinsi and kabupaten_kota (%v)", upper, err)
 	}
 
-	// down rolls back one migration at a time: first the generalised
-	// bands (00008), then the provinsi and kabupaten/kota (00007), then the kelurahan neighbours (00006), then the change feed (00005), then the planar
+	// down rolls back one migration at a time: first the kelurahan extent
+	// (00010), then the generalised bands (00008), then the provinsi and kabupaten/kota (00007), then the kelurahan neighbours (00006), then the change feed (00005), then the planar
 	// copy of projects (00004), then the tokens and the audit trail
 	// (00003), then the program tables; the areas stay.
+	if err := postgis.Migrate(ctx, db, postgis.MigrateDown); err != nil {
+		t.Fatal(err)
+	}
+	var extentTables int
+	if err := db.QueryRow(`SELECT count(*) FROM information_schema.tables
+		WHERE table_schema = 'public' AND table_name = 'kelurahan_extent'`).Scan(&extentTables); err != nil || extentTables != 0 {
+		t.Errorf("after one down: kelurahan_extent is still there (%v)", err)
+	}
 	if err := postgis.Migrate(ctx, db, postgis.MigrateDown); err != nil {
 		t.Fatal(err)
 	}
@@ -511,3 +519,42 @@ func TestHostileStrings(t *testing.T) {
 		t.Errorf("forums after the hostile strings: %d, %v", len(fs), err)
 	}
 }
+
+// TestKelurahanExtent checks that the bound every write is checked against
+// (kelurahan_extent, kept by a trigger) is the bound of the kelurahan
+// vertices after the seed and after a kelurahan changes.
+func TestKelurahanExtent(t *testing.T) {
+	db := openSQL(t, postgistest.NewSeeded(t))
+	type bound struct{ MinX, MinY, MaxX, MaxY float64 }
+	vertices := func() (b bound) {
+		t.Helper()
+		if err := db.QueryRow(`SELECT min(ST_X(d.geom)), min(ST_Y(d.geom)), max(ST_X(d.geom)), max(ST_Y(d.geom))
+			FROM kelurahan k, ST_DumpPoints(k.geom) d`).Scan(&b.MinX, &b.MinY, &b.MaxX, &b.MaxY); err != nil {
+			t.Fatal(err)
+		}
+		return b
+	}
+	kept := func() (b bound) {
+		t.Helper()
+		if err := db.QueryRow(`SELECT min_x, min_y, max_x, max_y FROM kelurahan_extent`).
+			Scan(&b.MinX, &b.MinY, &b.MaxX, &b.MaxY); err != nil {
+			t.Fatal(err)
+		}
+		return b
+	}
+	before := vertices()
+	if got := kept(); got != before {
+		t.Fatalf("after the seed: kelurahan_extent %+v, the vertices %+v", got, before)
+	}
+	if _, err := db.Exec(`UPDATE kelurahan SET geom = ST_Translate(geom, 0.5, 0) WHERE code = (SELECT max(code) FROM kelurahan)`); err != nil {
+		t.Fatal(err)
+	}
+	after := vertices()
+	if after.MaxX <= before.MaxX {
+		t.Fatalf("the translated kelurahan did not move the bound: %+v", after)
+	}
+	if got := kept(); got != after {
+		t.Errorf("after an update: kelurahan_extent %+v, the vertices %+v", got, after)
+	}
+}
+

@@ -73,15 +73,17 @@ func (l txLookup) Forum(ctx context.Context, id string) (domain.Forum, error) {
 	return selectForumTx(ctx, l.tx, id, "FOR SHARE OF fo")
 }
 
-// CityBound is computed from the vertices, not from the cached float
-// boxes of the geometries, so that it equals the memory store's bound.
+// CityBound reads the bound of every kelurahan vertex that the
+// kelurahan_extent trigger keeps (migration 00010): computed from the
+// vertices, not from the cached float boxes of the geometries, so that it
+// equals the memory store's bound.
 func (l txLookup) CityBound(ctx context.Context) (orb.Bound, error) {
 	var b struct {
 		MinX, MinY, MaxX, MaxY sql.NullFloat64
 	}
-	err := l.tx.QueryRowxContext(ctx, `SELECT min(ST_X(d.geom)), min(ST_Y(d.geom)), max(ST_X(d.geom)), max(ST_Y(d.geom))
-		FROM kelurahan k, ST_DumpPoints(k.geom) d`).Scan(&b.MinX, &b.MinY, &b.MaxX, &b.MaxY)
-	if err != nil {
+	err := l.tx.QueryRowxContext(ctx, `SELECT min_x, min_y, max_x, max_y FROM kelurahan_extent`).
+		Scan(&b.MinX, &b.MinY, &b.MaxX, &b.MaxY)
+	if err != nil && !errors.Is(err, sql.ErrNoRows) {
 		return orb.Bound{}, fmt.Errorf("postgis: city bound: %w", err)
 	}
 	return orb.Bound{Min: orb.Point{b.MinX.Float64, b.MinY.Float64}, Max: orb.Point{b.MaxX.Float64, b.MaxY.Float64}}, nil
