@@ -13,12 +13,14 @@ package mirror
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"log/slog"
 	"maps"
 	"slices"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/paulmach/orb"
@@ -75,6 +77,9 @@ type item struct {
 	// and Detail fields) that GeoJSON adds.
 	tile, extra geojson.Properties
 	tags        []layers.TileTag // tile, prepared for the encoder
+	// enc is the feature's GeoJSON as an items page writes it
+	// (layers.Result.Encoded), made when first asked for.
+	enc atomic.Pointer[json.RawMessage]
 }
 
 // set is one layer's items in natural order, by id and in an R-tree.
@@ -276,6 +281,24 @@ func (it *item) feature() *geojson.Feature {
 	return f
 }
 
+// geoJSON returns the GeoJSON of the feature rendered at the default
+// precision (layers.Result.Encoded), encoded on first use and kept: a
+// change replaces the item, so it cannot go stale. Nil if it cannot be
+// encoded (the page is then rendered as without a copy).
+func (it *item) geoJSON() json.RawMessage {
+	if b := it.enc.Load(); b != nil {
+		return *b
+	}
+	f := layers.Render([]*geojson.Feature{it.feature()}, 0, layers.DefaultPrecision)[0]
+	b, err := json.Marshal(f)
+	if err != nil {
+		return nil
+	}
+	raw := json.RawMessage(b)
+	it.enc.Store(&raw)
+	return raw
+}
+
 // CopyFetch answers the queries without a layer filter; the others go to
 // the store. Keyed pages walk the ids from the key and test each item, so
 // a page costs its own items, not a count of every match; NumberMatched
@@ -304,6 +327,8 @@ func (m *Mirror) CopyFetch(l *layers.Layer, q layers.Query) (layers.Result, bool
 	small := l.Name != "projects" && l.Name != "activities"
 	offset := max(q.Offset, 0)
 	var feats []*geojson.Feature
+	var enc []json.RawMessage
+	encoded := q.Encoded
 	matched, more := 0, false
 	for _, it := range items {
 		if !match(it) {
@@ -321,8 +346,19 @@ func (m *Mirror) CopyFetch(l *layers.Layer, q layers.Query) (layers.Result, bool
 			continue
 		}
 		feats = append(feats, it.feature())
+		if encoded {
+			b := it.geoJSON()
+			encoded = b != nil
+			enc = append(enc, b)
+		}
 	}
 	res := layers.Result{Features: feats, More: more, NumberMatched: -1}
+	if encoded {
+		res.Encoded = enc
+		if enc == nil {
+			res.Encoded = []json.RawMessage{}
+		}
+	}
 	switch {
 	case small && q.After == "":
 		res.NumberMatched = matched
