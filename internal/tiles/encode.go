@@ -4,10 +4,13 @@
 package tiles
 
 import (
+	"bytes"
 	"context"
+	"encoding/binary"
 
 	"github.com/paulmach/orb"
 	"github.com/paulmach/orb/encoding/mvt"
+	"github.com/paulmach/orb/encoding/mvt/vectortile"
 	"github.com/paulmach/orb/geojson"
 	"github.com/paulmach/orb/maptile"
 	"github.com/paulmach/orb/simplify"
@@ -114,6 +117,10 @@ func encodeTagged(ctx context.Context, l *layers.Layer, t maptile.Tile, feats []
 	layer := vt.Layers[0]
 	keys := map[string]uint32{}
 	values := make(map[uint32]uint32, len(kept))
+	// The values' fields, copied as they come when every one has its
+	// bytes ready (layers.TileTag.Field); else layer.Values.
+	var fields []byte
+	raw := true
 	for i, f := range layer.Features {
 		if i%encodeChunk == 0 && ctx.Err() != nil {
 			return nil, ctx.Err()
@@ -128,9 +135,11 @@ func encodeTagged(ctx context.Context, l *layers.Layer, t maptile.Tile, feats []
 			}
 			vi, ok := values[tag.ID]
 			if !ok {
-				vi = uint32(len(layer.Values))
+				vi = uint32(len(values))
 				values[tag.ID] = vi
 				layer.Values = append(layer.Values, tag.Value)
+				raw = raw && tag.Field != nil
+				fields = append(fields, tag.Field...)
 			}
 			ts = append(ts, ki, vi)
 		}
@@ -139,7 +148,44 @@ func encodeTagged(ctx context.Context, l *layers.Layer, t maptile.Tile, feats []
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
+	if raw {
+		return marshalWithFields(vt, fields)
+	}
 	return vt.Marshal()
+}
+
+// marshalWithFields is vt.Marshal for a tile of one layer whose values
+// come as their protobuf fields, already encoded: the layer is marshalled
+// without them and they are put where protobuf writes them (by field
+// number: name 1, features 2, keys 3, values 4, then extent 5 and version
+// 15), so the bytes are those of vt.Marshal (TestTilesMatchStore in
+// internal/mirror) without marshalling each value of every tile again
+// (BenchmarkCopyTile).
+func marshalWithFields(vt *vectortile.Tile, fields []byte) ([]byte, error) {
+	layer := vt.Layers[0]
+	vals := layer.Values
+	layer.Values = nil
+	body, err := layer.Marshal()
+	layer.Values = vals
+	if err != nil {
+		return nil, err
+	}
+	// The fields after values, as a layer with an empty name writes them
+	// (the name is required) less that name's two bytes.
+	none := ""
+	tail, err := (&vectortile.Tile_Layer{Name: &none, Version: layer.Version, Extent: layer.Extent}).Marshal()
+	if err != nil || len(tail) < 2 || len(vt.Layers) != 1 || !bytes.HasSuffix(body, tail[2:]) {
+		return vt.Marshal()
+	}
+	tail = tail[2:]
+	head := body[:len(body)-len(tail)]
+	n := len(head) + len(fields) + len(tail)
+	out := make([]byte, 0, n+binary.MaxVarintLen64+1)
+	out = append(out, 3<<3|2) // Tile.layers: field 3, length-delimited
+	out = binary.AppendUvarint(out, uint64(n))
+	out = append(out, head...)
+	out = append(out, fields...)
+	return append(out, tail...), nil
 }
 
 // encodeChunk is how many features encodeFeatures projects between two
