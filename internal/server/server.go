@@ -90,8 +90,8 @@ type Config struct {
 	Subscriptions SubscriptionOptions
 	// NoMapCopy turns off the in-process copy of the map layers
 	// (internal/mirror) that tiles, OGC API and /geojson answer from when
-	// the store has a change feed to keep it fresh and is not itself in
-	// this process (store.InProcess).
+	// the store has a change feed to keep it fresh (of a store in this
+	// process, store.InProcess, only the program layers are copied).
 	NoMapCopy bool
 }
 
@@ -190,13 +190,19 @@ func New(cfg Config, st store.Store, logger *slog.Logger) *Server {
 		s.feed.Subscribe(s.hub)
 	}
 	s.mapStore = st
-	// A store in this process's memory answers the map outputs from there
-	// already; a copy would cost its memory again (the embedded store at
-	// national size must stay under 1 GB).
-	_, inProcess := st.(store.InProcess)
-	if hasFeed && !cfg.NoMapCopy && !inProcess {
+	// A store in this process's memory draws the areas from its own
+	// indexes and zoom bands; copying them would cost their memory again
+	// (the national boundaries: the embedded store at national size must
+	// stay under 1 GB). Its program layers are copied all the same: the
+	// copy keeps what a store cannot, each feature's tile values and
+	// GeoJSON encoded once (README, "Map delivery").
+	mo := mirror.Options{Logger: s.logger}
+	if _, inProcess := st.(store.InProcess); inProcess {
+		mo.Layers = []string{"forums", "projects", "activities"}
+	}
+	if hasFeed && !cfg.NoMapCopy {
 		ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
-		m, err := mirror.New(ctx, st, mirror.Options{Logger: s.logger})
+		m, err := mirror.New(ctx, st, mo)
 		cancel()
 		if err != nil {
 			s.logger.Warn("map copy: load failed; map outputs read the store", "err", err)
