@@ -79,7 +79,7 @@ type item struct {
 	// props holds the feature's properties (a tile carries those of
 	// tags: no nulls, no Detail fields).
 	props geojson.Properties
-	tags        []layers.TileTag // tile, prepared for the encoder
+	tags  []layers.TileTag // tile, prepared for the encoder
 	// enc is the feature's GeoJSON as an items page writes it
 	// (layers.Result.Encoded), made when first asked for.
 	enc atomic.Pointer[json.RawMessage]
