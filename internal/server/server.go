@@ -90,9 +90,14 @@ type Config struct {
 	Subscriptions SubscriptionOptions
 	// NoMapCopy turns off the in-process copy of the map layers
 	// (internal/mirror) that tiles, OGC API and /geojson answer from when
-	// the store has a change feed to keep it fresh (of a store in this
-	// process, store.InProcess, only the program layers are copied).
+	// the store has a change feed to keep it fresh and is not itself in
+	// this process (store.InProcess; see CopyInProcess).
 	NoMapCopy bool
+	// CopyInProcess copies also a store in this process: its program
+	// layers (forums, projects, activities), whose tiles and pages the copy
+	// answers from values encoded once, for about 3 KB per project more
+	// (README, "Map delivery").
+	CopyInProcess bool
 }
 
 // Defaults.
@@ -190,17 +195,17 @@ func New(cfg Config, st store.Store, logger *slog.Logger) *Server {
 		s.feed.Subscribe(s.hub)
 	}
 	s.mapStore = st
-	// A store in this process's memory draws the areas from its own
-	// indexes and zoom bands; copying them would cost their memory again
-	// (the national boundaries: the embedded store at national size must
-	// stay under 1 GB). Its program layers are copied all the same: the
-	// copy keeps what a store cannot, each feature's tile values and
-	// GeoJSON encoded once (README, "Map delivery").
+	// A store in this process's memory answers the map outputs from there
+	// already; a copy costs memory again (the embedded store at national
+	// size must stay under 1 GB), so it is copied only when asked, and
+	// then only its program layers: it draws the areas from its own
+	// indexes and zoom bands.
 	mo := mirror.Options{Logger: s.logger}
-	if _, inProcess := st.(store.InProcess); inProcess {
+	_, inProcess := st.(store.InProcess)
+	if inProcess {
 		mo.Layers = []string{"forums", "projects", "activities"}
 	}
-	if hasFeed && !cfg.NoMapCopy {
+	if hasFeed && !cfg.NoMapCopy && (!inProcess || cfg.CopyInProcess) {
 		ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 		m, err := mirror.New(ctx, st, mo)
 		cancel()
