@@ -93,10 +93,10 @@ type Config struct {
 	// the store has a change feed to keep it fresh and is not itself in
 	// this process (store.InProcess; see CopyInProcess).
 	NoMapCopy bool
-	// CopyInProcess copies also a store in this process: its program
-	// layers (forums, projects, activities), whose tiles and pages the copy
-	// answers from values encoded once, for about 3 KB per project more
-	// (README, "Map delivery").
+	// CopyInProcess copies also a store in this process (the embedded
+	// store), whose tiles and pages the copy answers from values encoded
+	// once, for about 3 KB per project more (README, "Map delivery"); the
+	// areas are drawn from the store's zoom bands all the same.
 	CopyInProcess bool
 }
 
@@ -197,17 +197,11 @@ func New(cfg Config, st store.Store, logger *slog.Logger) *Server {
 	s.mapStore = st
 	// A store in this process's memory answers the map outputs from there
 	// already; a copy costs memory again (the embedded store at national
-	// size must stay under 1 GB), so it is copied only when asked, and
-	// then only its program layers: it draws the areas from its own
-	// indexes and zoom bands.
-	mo := mirror.Options{Logger: s.logger}
+	// size must stay under 1 GB), so it is copied only when asked.
 	_, inProcess := st.(store.InProcess)
-	if inProcess {
-		mo.Layers = []string{"forums", "projects", "activities"}
-	}
 	if hasFeed && !cfg.NoMapCopy && (!inProcess || cfg.CopyInProcess) {
 		ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
-		m, err := mirror.New(ctx, st, mo)
+		m, err := mirror.New(ctx, st, mirror.Options{Logger: s.logger})
 		cancel()
 		if err != nil {
 			s.logger.Warn("map copy: load failed; map outputs read the store", "err", err)
