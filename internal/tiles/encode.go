@@ -119,14 +119,16 @@ func encodeTagged(ctx context.Context, l *layers.Layer, t maptile.Tile, feats []
 	values := make(map[uint32]uint32, len(kept))
 	// The values' fields, copied as they come when every one has its
 	// bytes ready (layers.TileTag.Field); else layer.Values.
-	var fields []byte
+	var uniq []*layers.TileTag // the values in table order
+	fieldsLen := 0
 	raw := true
 	for i, f := range layer.Features {
 		if i%encodeChunk == 0 && ctx.Err() != nil {
 			return nil, ctx.Err()
 		}
 		ts := make([]uint32, 0, 2*len(own[i]))
-		for _, tag := range own[i] {
+		for k := range own[i] {
+			tag := &own[i][k]
 			ki, ok := keys[tag.Key]
 			if !ok {
 				ki = uint32(len(layer.Keys))
@@ -139,7 +141,8 @@ func encodeTagged(ctx context.Context, l *layers.Layer, t maptile.Tile, feats []
 				values[tag.ID] = vi
 				layer.Values = append(layer.Values, tag.Value)
 				raw = raw && tag.Field != nil
-				fields = append(fields, tag.Field...)
+				uniq = append(uniq, tag)
+				fieldsLen += len(tag.Field)
 			}
 			ts = append(ts, ki, vi)
 		}
@@ -149,7 +152,7 @@ func encodeTagged(ctx context.Context, l *layers.Layer, t maptile.Tile, feats []
 		return nil, err
 	}
 	if raw {
-		return marshalWithFields(vt, fields)
+		return marshalWithFields(vt, uniq, fieldsLen)
 	}
 	return vt.Marshal()
 }
@@ -161,30 +164,37 @@ func encodeTagged(ctx context.Context, l *layers.Layer, t maptile.Tile, feats []
 // 15), so the bytes are those of vt.Marshal (TestTilesMatchStore in
 // internal/mirror) without marshalling each value of every tile again
 // (BenchmarkCopyTile).
-func marshalWithFields(vt *vectortile.Tile, fields []byte) ([]byte, error) {
-	layer := vt.Layers[0]
-	vals := layer.Values
-	layer.Values = nil
-	body, err := layer.Marshal()
-	layer.Values = vals
-	if err != nil {
-		return nil, err
+func marshalWithFields(vt *vectortile.Tile, uniq []*layers.TileTag, fieldsLen int) ([]byte, error) {
+	if len(vt.Layers) != 1 {
+		return vt.Marshal()
 	}
+	layer := vt.Layers[0]
 	// The fields after values, as a layer with an empty name writes them
 	// (the name is required) less that name's two bytes.
 	none := ""
 	tail, err := (&vectortile.Tile_Layer{Name: &none, Version: layer.Version, Extent: layer.Extent}).Marshal()
-	if err != nil || len(tail) < 2 || len(vt.Layers) != 1 || !bytes.HasSuffix(body, tail[2:]) {
+	if err != nil || len(tail) < 2 {
 		return vt.Marshal()
 	}
 	tail = tail[2:]
-	head := body[:len(body)-len(tail)]
-	n := len(head) + len(fields) + len(tail)
-	out := make([]byte, 0, n+binary.MaxVarintLen64+1)
+	vals := layer.Values
+	layer.Values = nil
+	defer func() { layer.Values = vals }()
+	size := layer.Size()
+	n := size + fieldsLen
+	out := make([]byte, 0, 1+binary.MaxVarintLen64+n)
 	out = append(out, 3<<3|2) // Tile.layers: field 3, length-delimited
 	out = binary.AppendUvarint(out, uint64(n))
-	out = append(out, head...)
-	out = append(out, fields...)
+	start := len(out)
+	out = out[:start+size]
+	if _, err := layer.MarshalToSizedBuffer(out[start:]); err != nil || !bytes.HasSuffix(out, tail) {
+		layer.Values = vals
+		return vt.Marshal()
+	}
+	out = out[:len(out)-len(tail)]
+	for _, tag := range uniq {
+		out = append(out, tag.Field...)
+	}
 	return append(out, tail...), nil
 }
 
