@@ -85,6 +85,8 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	fs.BoolVar(&c.migrate, "migrate", false, "apply PostGIS migrations before serving")
 	fs.IntVar(&c.http.TileCacheSize, "tile-cache", 4096, "vector tiles kept in memory (plain and gzipped count apart); -1 renders every request, for measurements")
 	mapCopy := fs.Bool("map-copy", true, "answer tiles, OGC API and /geojson from an in-process copy of the map layers kept fresh by the change feed (false: query the store each time)")
+	fs.BoolVar(&c.http.CopyInProcess, "map-copy-embedded", false,
+		"embedded store: also answer tiles, OGC API and /geojson from a copy of the map layers, as on PostGIS (about 3 KB more per project)")
 	fs.StringVar(&c.projects, "projects", "",
 		"embedded store only, with --ephemeral: also load the projects of this file (from 'serasi generate'), for benchmarks")
 	fs.StringVar(&c.dataDir, "data-dir", envOr("SERASI_DATA_DIR", DefaultDataDir),

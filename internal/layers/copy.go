@@ -43,6 +43,10 @@ type TileTag struct {
 	Key   string
 	ID    uint32
 	Value *vectortile.Tile_Value
+	// Field is Value as a layer's values field (key 4, length, Value's
+	// bytes), as protobuf writes it, so that the encoder copies it
+	// rather than marshalling Value in every tile; nil: marshal Value.
+	Field []byte
 }
 
 // TileProperties returns what a vector tile carries of a feature's

@@ -7,6 +7,7 @@ package layers
 
 import (
 	"context"
+	"encoding/json"
 	"net/url"
 	"slices"
 
@@ -68,6 +69,9 @@ type Query struct {
 	After  string
 	Offset int
 	Limit  int // 0 or less: no limit
+	// Encoded asks for Result.Encoded, which a copy may give (it keeps
+	// the encodings of the features it has been asked for).
+	Encoded bool
 }
 
 // Result is one window of features, whether more follow, and the number
@@ -81,6 +85,12 @@ type Result struct {
 	// known only when the window reaches the end of a list read from its
 	// start; the area layers and forums (small, read whole) always know it.
 	NumberMatched int
+	// Encoded, when not nil, holds the GeoJSON of each feature, Encoded[i]
+	// of Features[i], exactly as json.Marshal writes the feature after
+	// Render(Features, 0, DefaultPrecision): an in-process copy keeps it
+	// ready, so that a page of default precision is written by
+	// concatenation (ogcapi). Nil when the features must be rendered.
+	Encoded []json.RawMessage
 }
 
 // Layer is one kind of feature served to map clients.

@@ -10,6 +10,7 @@ import (
 	"github.com/paulmach/orb/maptile"
 
 	"github.com/serasi/serasi/internal/layers"
+	"github.com/serasi/serasi/internal/mirror"
 	"github.com/serasi/serasi/internal/tiles"
 )
 
@@ -83,19 +84,31 @@ func BenchmarkCopyItems(b *testing.B) {
 }
 
 // BenchmarkCopyLoad loads the copy of the sample data plus 100,000
-// synthetic projects from the embedded store; heap-MB is the live heap the
-// copy holds (geometry included: the store hands out clones). ns/op
-// includes two forced GCs per load.
+// synthetic projects from the embedded store, of every layer (all, as on
+// PostGIS) and of the program layers only (program, as serve copies an
+// embedded store); heap-MB is the live heap the copy holds (geometry
+// included: the store hands out clones). ns/op includes two forced GCs per
+// load.
 func BenchmarkCopyLoad(b *testing.B) {
 	s := newStore(b, 100_000)
-	var before, after runtime.MemStats
-	for b.Loop() {
-		runtime.GC()
-		runtime.ReadMemStats(&before)
-		m := newMirror(b, s)
-		runtime.GC()
-		runtime.ReadMemStats(&after)
-		b.ReportMetric(float64(after.HeapAlloc-before.HeapAlloc)/1e6, "heap-MB")
-		runtime.KeepAlive(m)
+	for _, c := range []struct {
+		name   string
+		layers []string
+	}{{"all", nil}, {"program", []string{"forums", "projects", "activities"}}} {
+		b.Run(c.name, func(b *testing.B) {
+			var before, after runtime.MemStats
+			for b.Loop() {
+				runtime.GC()
+				runtime.ReadMemStats(&before)
+				m, err := mirror.New(context.Background(), s, mirror.Options{Layers: c.layers})
+				if err != nil {
+					b.Fatal(err)
+				}
+				runtime.GC()
+				runtime.ReadMemStats(&after)
+				b.ReportMetric(float64(after.HeapAlloc-before.HeapAlloc)/1e6, "heap-MB")
+				runtime.KeepAlive(m)
+			}
+		})
 	}
 }

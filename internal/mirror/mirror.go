@@ -13,12 +13,14 @@ package mirror
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"log/slog"
 	"maps"
 	"slices"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/paulmach/orb"
@@ -44,6 +46,9 @@ type Options struct {
 	Logger *slog.Logger
 	// ReadTimeout bounds the re-read of one page of changes; default 10 s.
 	ReadTimeout time.Duration
+	// Layers names the layers to hold (the others are the store's to
+	// answer); default every layer of Registry. Kecamatan needs kelurahan.
+	Layers []string
 }
 
 // Mirror is the in-process copy. It is safe for concurrent use: readers
@@ -71,10 +76,13 @@ type item struct {
 	bound orb.Bound
 	geom  orb.Geometry
 	point bool // a point layer: in a box when the box covers it
-	// tile holds the properties a tile carries; extra the others (nulls
-	// and Detail fields) that GeoJSON adds.
-	tile, extra geojson.Properties
-	tags        []layers.TileTag // tile, prepared for the encoder
+	// props holds the feature's properties (a tile carries those of
+	// tags: no nulls, no Detail fields).
+	props geojson.Properties
+	tags  []layers.TileTag // tile, prepared for the encoder
+	// enc is the feature's GeoJSON as an items page writes it
+	// (layers.Result.Encoded), made when first asked for.
+	enc atomic.Pointer[json.RawMessage]
 }
 
 // set is one layer's items in natural order, by id and in an R-tree.
@@ -115,6 +123,9 @@ func New(ctx context.Context, s store.Store, opts Options) (*Mirror, error) {
 func (m *Mirror) Reload(ctx context.Context) error {
 	sets := map[string]*set{}
 	for _, l := range m.opts.Registry.All() {
+		if !m.holds(l.Name) {
+			continue
+		}
 		res, err := l.Fetch(ctx, m.src, layers.Query{})
 		if err != nil {
 			return fmt.Errorf("mirror: load %s: %w", l.Name, err)
@@ -133,7 +144,7 @@ func (m *Mirror) Reload(ctx context.Context) error {
 	kecOf := map[string]string{}
 	if kel := sets["kelurahan"]; kel != nil {
 		for _, it := range kel.items {
-			if c, ok := it.tile["kecamatanCode"].(string); ok {
+			if c, ok := it.props["kecamatanCode"].(string); ok {
 				kecOf[it.id] = c
 			}
 		}
@@ -145,21 +156,13 @@ func (m *Mirror) Reload(ctx context.Context) error {
 }
 
 func (m *Mirror) newItem(l *layers.Layer, f *geojson.Feature) *item {
-	it := &item{id: fmt.Sprint(f.ID), geom: f.Geometry, tile: l.TileProperties(f.Properties)}
-	it.tags = m.values.tags(it.tile)
+	it := &item{id: fmt.Sprint(f.ID), geom: f.Geometry, props: f.Properties}
+	it.tags = m.values.tags(l.TileProperties(f.Properties))
 	it.order = it.id
 	if !l.Keyset {
 		// Activities, by date then id (layers' natural order).
 		d, _ := f.Properties["date"].(string)
 		it.order = d + "\x00" + it.id
-	}
-	for k, v := range f.Properties {
-		if _, ok := it.tile[k]; !ok {
-			if it.extra == nil {
-				it.extra = geojson.Properties{}
-			}
-			it.extra[k] = v
-		}
 	}
 	if f.Geometry != nil {
 		it.bound = f.Geometry.Bound()
@@ -180,7 +183,7 @@ func (m *Mirror) Apply(cs []domain.Change) {
 	var keys []key
 	for _, c := range cs {
 		name, ok := layersOf[c.RecordType]
-		if k := (key{name, c.RecordID}); ok && !seen[k] {
+		if k := (key{name, c.RecordID}); ok && m.holds(name) && !seen[k] {
 			seen[k] = true
 			keys = append(keys, k)
 		}
@@ -217,6 +220,11 @@ func (m *Mirror) Apply(cs []domain.Change) {
 			st.put(u.id, u.it)
 		}
 	}
+}
+
+// holds says whether the copy keeps layer name (Options.Layers).
+func (m *Mirror) holds(name string) bool {
+	return m.opts.Layers == nil || slices.Contains(m.opts.Layers, name)
 }
 
 // Reset is the follower's: it could not tell what changed, so everything
@@ -270,10 +278,26 @@ func (it *item) meets(box orb.Bound, poly orb.Polygon) bool {
 func (it *item) feature() *geojson.Feature {
 	f := geojson.NewFeature(it.geom)
 	f.ID = it.id
-	f.Properties = make(geojson.Properties, len(it.tile)+len(it.extra))
-	maps.Copy(f.Properties, it.tile)
-	maps.Copy(f.Properties, it.extra)
+	f.Properties = maps.Clone(it.props)
 	return f
+}
+
+// geoJSON returns the GeoJSON of the feature rendered at the default
+// precision (layers.Result.Encoded), encoded on first use and kept: a
+// change replaces the item, so it cannot go stale. Nil if it cannot be
+// encoded (the page is then rendered as without a copy).
+func (it *item) geoJSON() json.RawMessage {
+	if b := it.enc.Load(); b != nil {
+		return *b
+	}
+	f := layers.Render([]*geojson.Feature{it.feature()}, 0, layers.DefaultPrecision)[0]
+	b, err := json.Marshal(f)
+	if err != nil {
+		return nil
+	}
+	raw := json.RawMessage(b)
+	it.enc.Store(&raw)
+	return raw
 }
 
 // CopyFetch answers the queries without a layer filter; the others go to
@@ -304,6 +328,8 @@ func (m *Mirror) CopyFetch(l *layers.Layer, q layers.Query) (layers.Result, bool
 	small := l.Name != "projects" && l.Name != "activities"
 	offset := max(q.Offset, 0)
 	var feats []*geojson.Feature
+	var enc []json.RawMessage
+	encoded := q.Encoded
 	matched, more := 0, false
 	for _, it := range items {
 		if !match(it) {
@@ -321,8 +347,19 @@ func (m *Mirror) CopyFetch(l *layers.Layer, q layers.Query) (layers.Result, bool
 			continue
 		}
 		feats = append(feats, it.feature())
+		if encoded {
+			b := it.geoJSON()
+			encoded = b != nil
+			enc = append(enc, b)
+		}
 	}
 	res := layers.Result{Features: feats, More: more, NumberMatched: -1}
+	if encoded {
+		res.Encoded = enc
+		if enc == nil {
+			res.Encoded = []json.RawMessage{}
+		}
+	}
 	switch {
 	case small && q.After == "":
 		res.NumberMatched = matched

@@ -282,3 +282,38 @@ func TestTilesDrawBands(t *testing.T) {
 		}
 	}
 }
+
+// TestLayersOption holds only the layers named: the others are the
+// store's to answer, through the same wrapped store.
+func TestLayersOption(t *testing.T) {
+	s := newStore(t, 100)
+	m, err := mirror.New(context.Background(), s, mirror.Options{Layers: []string{"forums", "projects", "activities"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	reg := layers.New()
+	tile := maptile.At(baubau, 14)
+	for _, l := range reg.All() {
+		held := l.Name == "forums" || l.Name == "projects" || l.Name == "activities"
+		if _, ok := m.CopyFetch(l, layers.Query{Limit: 5}); ok != held {
+			t.Errorf("%s: CopyFetch answered %v, want %v", l.Name, ok, held)
+		}
+		if _, _, ok := m.TileFeatures(l, tile, tile.Bound()); ok != held {
+			t.Errorf("%s: TileFeatures answered %v, want %v", l.Name, ok, held)
+		}
+		want, err := tiles.Encode(context.Background(), s, l, tile)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got, err := tiles.Encode(context.Background(), m.Wrap(s), l, tile)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !bytes.Equal(got, want) {
+			t.Errorf("%s: the tile through the copy differs from the store's", l.Name)
+		}
+	}
+	if n := m.Len(); n["kelurahan"] != 0 || n["projects"] < 100 {
+		t.Errorf("the copy holds %v", n)
+	}
+}

@@ -1,6 +1,7 @@
 package mirror
 
 import (
+	"encoding/binary"
 	"reflect"
 	"slices"
 	"strings"
@@ -19,9 +20,10 @@ import (
 // made by orb's encoder itself so that it cannot drift from it. Ids are
 // never reused; a value no longer used stays (a few bytes each).
 type values struct {
-	mu  sync.Mutex
-	ids map[any]uint32
-	enc []*vectortile.Tile_Value
+	mu    sync.Mutex
+	ids   map[any]uint32
+	enc   []*vectortile.Tile_Value
+	field [][]byte // enc as a layer's values field (layers.TileTag.Field)
 }
 
 // tags returns the properties p as tags sorted by key.
@@ -42,11 +44,17 @@ func (vs *values) tags(p geojson.Properties) []layers.TileTag {
 			if err != nil {
 				continue // as the store path would fail the tile; leave the property out
 			}
+			var field []byte // nil: the encoder marshals the value itself
+			if b, err := enc.Marshal(); err == nil {
+				field = append([]byte{4<<3 | 2}, binary.AppendUvarint(nil, uint64(len(b)))...) // Tile.Layer.values: field 4, length-delimited
+				field = append(field, b...)
+			}
 			id = uint32(len(vs.enc))
 			vs.ids[v] = id
 			vs.enc = append(vs.enc, enc)
+			vs.field = append(vs.field, field)
 		}
-		out = append(out, layers.TileTag{Key: k, ID: id, Value: vs.enc[id]})
+		out = append(out, layers.TileTag{Key: k, ID: id, Value: vs.enc[id], Field: vs.field[id]})
 	}
 	slices.SortFunc(out, func(a, b layers.TileTag) int { return strings.Compare(a.Key, b.Key) })
 	return out

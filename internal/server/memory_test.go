@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"github.com/serasi/serasi/geodata"
+	"github.com/serasi/serasi/internal/server"
 	"github.com/serasi/serasi/internal/server/servertest"
 	"github.com/serasi/serasi/internal/store"
 	"github.com/serasi/serasi/internal/store/memory"
@@ -26,6 +27,20 @@ func TestGraphQLMemory(t *testing.T) {
 // data directory, as serve runs it by default.
 func TestWritesMemory(t *testing.T) {
 	servertest.RunWrites(t, func(t *testing.T) store.ReadWriter {
+		st, err := memory.Open(geodata.FS, t.TempDir())
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { st.Close() })
+		return st
+	})
+}
+
+// TestWritesMemoryCopy runs it with the map copy over the embedded store
+// (serve --map-copy-embedded): tiles, pages and features follow the
+// writes through the copy.
+func TestWritesMemoryCopy(t *testing.T) {
+	servertest.RunWritesWith(t, server.Config{CopyInProcess: true}, func(t *testing.T) store.ReadWriter {
 		st, err := memory.Open(geodata.FS, t.TempDir())
 		if err != nil {
 			t.Fatal(err)

@@ -91,8 +91,13 @@ type Config struct {
 	// NoMapCopy turns off the in-process copy of the map layers
 	// (internal/mirror) that tiles, OGC API and /geojson answer from when
 	// the store has a change feed to keep it fresh and is not itself in
-	// this process (store.InProcess).
+	// this process (store.InProcess; see CopyInProcess).
 	NoMapCopy bool
+	// CopyInProcess copies also a store in this process (the embedded
+	// store), whose tiles and pages the copy answers from values encoded
+	// once, for about 3 KB per project more (README, "Map delivery"); the
+	// areas are drawn from the store's zoom bands all the same.
+	CopyInProcess bool
 }
 
 // Defaults.
@@ -191,10 +196,10 @@ func New(cfg Config, st store.Store, logger *slog.Logger) *Server {
 	}
 	s.mapStore = st
 	// A store in this process's memory answers the map outputs from there
-	// already; a copy would cost its memory again (the embedded store at
-	// national size must stay under 1 GB).
+	// already; a copy costs memory again (the embedded store at national
+	// size must stay under 1 GB), so it is copied only when asked.
 	_, inProcess := st.(store.InProcess)
-	if hasFeed && !cfg.NoMapCopy && !inProcess {
+	if hasFeed && !cfg.NoMapCopy && (!inProcess || cfg.CopyInProcess) {
 		ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 		m, err := mirror.New(ctx, st, mirror.Options{Logger: s.logger})
 		cancel()

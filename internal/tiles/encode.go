@@ -4,10 +4,13 @@
 package tiles
 
 import (
+	"bytes"
 	"context"
+	"encoding/binary"
 
 	"github.com/paulmach/orb"
 	"github.com/paulmach/orb/encoding/mvt"
+	"github.com/paulmach/orb/encoding/mvt/vectortile"
 	"github.com/paulmach/orb/geojson"
 	"github.com/paulmach/orb/maptile"
 	"github.com/paulmach/orb/simplify"
@@ -114,12 +117,18 @@ func encodeTagged(ctx context.Context, l *layers.Layer, t maptile.Tile, feats []
 	layer := vt.Layers[0]
 	keys := map[string]uint32{}
 	values := make(map[uint32]uint32, len(kept))
+	// The values' fields, copied as they come when every one has its
+	// bytes ready (layers.TileTag.Field); else layer.Values.
+	var uniq []*layers.TileTag // the values in table order
+	fieldsLen := 0
+	raw := true
 	for i, f := range layer.Features {
 		if i%encodeChunk == 0 && ctx.Err() != nil {
 			return nil, ctx.Err()
 		}
 		ts := make([]uint32, 0, 2*len(own[i]))
-		for _, tag := range own[i] {
+		for k := range own[i] {
+			tag := &own[i][k]
 			ki, ok := keys[tag.Key]
 			if !ok {
 				ki = uint32(len(layer.Keys))
@@ -128,9 +137,12 @@ func encodeTagged(ctx context.Context, l *layers.Layer, t maptile.Tile, feats []
 			}
 			vi, ok := values[tag.ID]
 			if !ok {
-				vi = uint32(len(layer.Values))
+				vi = uint32(len(values))
 				values[tag.ID] = vi
 				layer.Values = append(layer.Values, tag.Value)
+				raw = raw && tag.Field != nil
+				uniq = append(uniq, tag)
+				fieldsLen += len(tag.Field)
 			}
 			ts = append(ts, ki, vi)
 		}
@@ -139,7 +151,51 @@ func encodeTagged(ctx context.Context, l *layers.Layer, t maptile.Tile, feats []
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
+	if raw {
+		return marshalWithFields(vt, uniq, fieldsLen)
+	}
 	return vt.Marshal()
+}
+
+// marshalWithFields is vt.Marshal for a tile of one layer whose values
+// come as their protobuf fields, already encoded: the layer is marshalled
+// without them and they are put where protobuf writes them (by field
+// number: name 1, features 2, keys 3, values 4, then extent 5 and version
+// 15), so the bytes are those of vt.Marshal (TestTilesMatchStore in
+// internal/mirror) without marshalling each value of every tile again
+// (BenchmarkCopyTile).
+func marshalWithFields(vt *vectortile.Tile, uniq []*layers.TileTag, fieldsLen int) ([]byte, error) {
+	if len(vt.Layers) != 1 {
+		return vt.Marshal()
+	}
+	layer := vt.Layers[0]
+	// The fields after values, as a layer with an empty name writes them
+	// (the name is required) less that name's two bytes.
+	none := ""
+	tail, err := (&vectortile.Tile_Layer{Name: &none, Version: layer.Version, Extent: layer.Extent}).Marshal()
+	if err != nil || len(tail) < 2 {
+		return vt.Marshal()
+	}
+	tail = tail[2:]
+	vals := layer.Values
+	layer.Values = nil
+	defer func() { layer.Values = vals }()
+	size := layer.Size()
+	n := size + fieldsLen
+	out := make([]byte, 0, 1+binary.MaxVarintLen64+n)
+	out = append(out, 3<<3|2) // Tile.layers: field 3, length-delimited
+	out = binary.AppendUvarint(out, uint64(n))
+	start := len(out)
+	out = out[:start+size]
+	if _, err := layer.MarshalToSizedBuffer(out[start:]); err != nil || !bytes.HasSuffix(out, tail) {
+		layer.Values = vals
+		return vt.Marshal()
+	}
+	out = out[:len(out)-len(tail)]
+	for _, tag := range uniq {
+		out = append(out, tag.Field...)
+	}
+	return append(out, tail...), nil
 }
 
 // encodeChunk is how many features encodeFeatures projects between two

@@ -21,6 +21,12 @@ import (
 // with the embedded sample data, an empty audit trail and no tokens: the
 // tests change it.
 func RunWrites(t *testing.T, newStore func(t *testing.T) store.ReadWriter) {
+	RunWritesWith(t, server.Config{}, newStore)
+}
+
+// RunWritesWith is RunWrites with servers made with cfg (e.g. the map
+// copy of an embedded store, CopyInProcess).
+func RunWritesWith(t *testing.T, cfg server.Config, newStore func(t *testing.T) store.ReadWriter) {
 	groups := []struct {
 		name string
 		run  func(t *testing.T, w *writeHarness)
@@ -39,7 +45,7 @@ func RunWrites(t *testing.T, newStore func(t *testing.T) store.ReadWriter) {
 	}
 	for _, g := range groups {
 		t.Run(g.name, func(t *testing.T) {
-			g.run(t, newWriteHarness(t, newStore(t), server.Config{}))
+			g.run(t, newWriteHarness(t, newStore(t), cfg))
 		})
 	}
 }
