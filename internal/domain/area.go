@@ -170,4 +170,10 @@ type KelurahanFilter struct {
 	// HasForum keeps kelurahan that are (true) or are not (false) served by
 	// at least one ACTIVE forum.
 	HasForum *bool
+	// AfterCode keeps kelurahan whose code sorts after it (keyset paging:
+	// the last code of the page before).
+	AfterCode string
+	// Limit, when above 0, keeps only the first Limit matches by code, so
+	// that a page of the national set neither reads nor counts the rest.
+	Limit int
 }

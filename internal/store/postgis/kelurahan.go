@@ -144,7 +144,14 @@ func (s *Store) Kelurahans(ctx context.Context, f domain.KelurahanFilter) ([]dom
 	if f.Intersects != nil {
 		w.and("ST_Intersects(k.geom, %s)", w.geom(f.Intersects))
 	}
-	out, err := s.selectKelurahans(ctx, `SELECT `+kelurahanColumns+` FROM kelurahan k`+w.sql()+` ORDER BY k.code`, w.args...)
+	if f.AfterCode != "" {
+		w.and("k.code > %s", w.bind(f.AfterCode))
+	}
+	limit := ""
+	if f.Limit > 0 && f.NameContains == "" {
+		limit = fmt.Sprintf(" LIMIT %d", f.Limit)
+	}
+	out, err := s.selectKelurahans(ctx, `SELECT `+kelurahanColumns+` FROM kelurahan k`+w.sql()+` ORDER BY k.code`+limit, w.args...)
 	if err != nil {
 		return nil, fmt.Errorf("postgis: kelurahans: %w", err)
 	}
@@ -160,6 +167,9 @@ func (s *Store) Kelurahans(ctx context.Context, f domain.KelurahanFilter) ([]dom
 			}
 		}
 		out = kept
+		if f.Limit > 0 && len(out) > f.Limit {
+			out = out[:f.Limit]
+		}
 	}
 	return out, nil
 }

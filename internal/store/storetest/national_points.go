@@ -38,6 +38,8 @@ func RunNationalConformanceTests(t *testing.T, newStore func(t *testing.T, set *
 	ctx := context.Background()
 	t.Run("Hierarchy", func(t *testing.T) { testNationalHierarchy(t, ctx, s, set) })
 	t.Run("KelurahanAt", func(t *testing.T) { testNationalKelurahanAt(t, ctx, s, set) })
+	t.Run("KelurahanPages", func(t *testing.T) { testNationalKelurahanPages(t, ctx, s, set) })
+	t.Run("OGCKelurahanItems", func(t *testing.T) { testNationalOGCItems(t, s, set) })
 }
 
 func testNationalHierarchy(t *testing.T, ctx context.Context, s store.Store, set *boundaries.Set) {
