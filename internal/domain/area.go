@@ -152,6 +152,9 @@ type KabupatenKotaFilter struct {
 type KecamatanFilter struct {
 	ProvinsiCode      string
 	KabupatenKotaCode string
+	// AfterCode and Limit page the list by code, as in KelurahanFilter.
+	AfterCode string
+	Limit     int
 }
 
 // KelurahanFilter selects kelurahan; zero fields do not filter. Results are

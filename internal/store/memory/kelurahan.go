@@ -15,10 +15,17 @@ import (
 // Kecamatans returns the kecamatan matching f ordered by code.
 func (s *Store) Kecamatans(ctx context.Context, f domain.KecamatanFilter) ([]domain.Kecamatan, error) {
 	d := s.snapshot()
+	if f.Limit < 0 {
+		return nil, domain.Invalid("limit", "must not be negative")
+	}
 	out := []domain.Kecamatan{}
 	for _, k := range d.kecamatans {
+		if f.Limit > 0 && len(out) == f.Limit {
+			break
+		}
 		if (f.ProvinsiCode != "" && domain.ProvinsiCodeOf(k.Code) != f.ProvinsiCode) ||
-			(f.KabupatenKotaCode != "" && k.KabupatenKotaCode != f.KabupatenKotaCode) {
+			(f.KabupatenKotaCode != "" && k.KabupatenKotaCode != f.KabupatenKotaCode) ||
+			(f.AfterCode != "" && k.Code <= f.AfterCode) {
 			continue
 		}
 		out = append(out, cloneKecamatan(k))

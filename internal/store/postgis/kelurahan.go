@@ -44,8 +44,18 @@ func (s *Store) Kecamatans(ctx context.Context, f domain.KecamatanFilter) ([]dom
 	if f.KabupatenKotaCode != "" {
 		w.eq("c.kabupaten_kota_code", f.KabupatenKotaCode)
 	}
+	if f.AfterCode != "" {
+		w.and("c.code > %s", w.bind(f.AfterCode))
+	}
+	if f.Limit < 0 {
+		return nil, domain.Invalid("limit", "must not be negative")
+	}
+	limit := ""
+	if f.Limit > 0 {
+		limit = fmt.Sprintf(" LIMIT %d", f.Limit)
+	}
 	var rows []kecamatanRow
-	if err := s.reads().SelectContext(ctx, &rows, `SELECT `+kecamatanColumns+` FROM kecamatan c`+w.sql()+` ORDER BY c.code`, w.args...); err != nil {
+	if err := s.reads().SelectContext(ctx, &rows, `SELECT `+kecamatanColumns+` FROM kecamatan c`+w.sql()+` ORDER BY c.code`+limit, w.args...); err != nil {
 		return nil, fmt.Errorf("postgis: kecamatans: %w", err)
 	}
 	out := make([]domain.Kecamatan, len(rows))
