@@ -33,9 +33,9 @@ type QueryResolver interface {
 	KelurahanSummary(ctx context.Context, filter *model.ProjectFilter) ([]*domain.KelurahanSummary, error)
 	Forums(ctx context.Context, filter *model.ForumFilter) ([]*domain.Forum, error)
 	Forum(ctx context.Context, id string) (*domain.Forum, error)
-	Kecamatans(ctx context.Context, filter *model.KecamatanFilter) ([]*domain.Kecamatan, error)
+	Kecamatans(ctx context.Context, filter *model.KecamatanFilter, first *int, after *string) ([]*domain.Kecamatan, error)
 	Kecamatan(ctx context.Context, code string) (*domain.Kecamatan, error)
-	Kelurahans(ctx context.Context, filter *model.KelurahanFilter) ([]*domain.Kelurahan, error)
+	Kelurahans(ctx context.Context, filter *model.KelurahanFilter, first *int, after *string) ([]*domain.Kelurahan, error)
 	Kelurahan(ctx context.Context, code string) (*domain.Kelurahan, error)
 	KelurahanAt(ctx context.Context, lon float64, lat float64) (*domain.Kelurahan, error)
 	KecamatanLayer(ctx context.Context, simplify *float64, precision *int) (*geojson.FeatureCollectionOf[geojson.Properties], error)
@@ -311,6 +311,22 @@ func (ec *executionContext) field_Query_kecamatans_args(ctx context.Context, raw
 		return nil, err
 	}
 	args["filter"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg2
 	return args, nil
 }
 
@@ -405,6 +421,22 @@ func (ec *executionContext) field_Query_kelurahans_args(ctx context.Context, raw
 		return nil, err
 	}
 	args["filter"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg2
 	return args, nil
 }
 
@@ -1140,7 +1172,7 @@ func (ec *executionContext) _Query_kecamatans(ctx context.Context, field graphql
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Query().Kecamatans(ctx, fc.Args["filter"].(*model.KecamatanFilter))
+			return ec.Resolvers.Query().Kecamatans(ctx, fc.Args["filter"].(*model.KecamatanFilter), fc.Args["first"].(*int), fc.Args["after"].(*string))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []*domain.Kecamatan) graphql.Marshaler {
@@ -1228,7 +1260,7 @@ func (ec *executionContext) _Query_kelurahans(ctx context.Context, field graphql
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Query().Kelurahans(ctx, fc.Args["filter"].(*model.KelurahanFilter))
+			return ec.Resolvers.Query().Kelurahans(ctx, fc.Args["filter"].(*model.KelurahanFilter), fc.Args["first"].(*int), fc.Args["after"].(*string))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []*domain.Kelurahan) graphql.Marshaler {

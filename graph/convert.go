@@ -99,6 +99,18 @@ func bound(field string, b []float64) (*orb.Bound, error) {
 	return &orb.Bound{Min: orb.Point{b[0], b[1]}, Max: orb.Point{b[2], b[3]}}, nil
 }
 
+// areaPage is the size of a page of kecamatans or kelurahans: first, or
+// its default; BAD_USER_INPUT outside 1..areaPageMax.
+func areaPage(first *int) (int, error) {
+	if first == nil {
+		return areaPageDefault, nil
+	}
+	if *first < 1 || *first > areaPageMax {
+		return 0, domain.Invalid("first", "must be between 1 and %d", areaPageMax)
+	}
+	return *first, nil
+}
+
 func kelurahanFilter(f *model.KelurahanFilter) (domain.KelurahanFilter, error) {
 	if f == nil {
 		return domain.KelurahanFilter{}, nil

@@ -1,7 +1,9 @@
 package graph
 
 import (
+	"context"
 	"log/slog"
+	"time"
 
 	"github.com/99designs/gqlgen/graphql/handler"
 	"github.com/99designs/gqlgen/graphql/handler/extension"
@@ -57,7 +59,10 @@ func NewServer(r *Resolver, logger *slog.Logger, opts Options) *handler.Server {
 	if opts.MaxFields <= 0 {
 		opts.MaxFields = DefaultMaxFields
 	}
-	costs := complexity()
+	// The store is read once here, so its sizes bound the costs.
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	costs := complexityFor(StoreBounds(ctx, r.Store))
+	cancel()
 	srv := handler.New(NewExecutableSchema(Config{Resolvers: r, Complexity: costs}))
 	srv.SetErrorPresenter(ErrorPresenter(logger))
 	srv.SetRecoverFunc(RecoverFunc)

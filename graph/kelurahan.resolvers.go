@@ -70,11 +70,16 @@ func (r *kelurahanResolver) Activities(ctx context.Context, obj *domain.Keluraha
 	return r.activities(ctx, domain.ActivityFilter{KelurahanCodes: []string{obj.Code}}, first, after)
 }
 
-func (r *queryResolver) Kecamatans(ctx context.Context, filter *model.KecamatanFilter) ([]*domain.Kecamatan, error) {
+func (r *queryResolver) Kecamatans(ctx context.Context, filter *model.KecamatanFilter, first *int, after *string) ([]*domain.Kecamatan, error) {
 	var f domain.KecamatanFilter
 	if filter != nil {
 		f = domain.KecamatanFilter{ProvinsiCode: deref(filter.ProvinsiCode), KabupatenKotaCode: deref(filter.KabupatenKotaCode)}
 	}
+	limit, err := areaPage(first)
+	if err != nil {
+		return nil, err
+	}
+	f.AfterCode, f.Limit = deref(after), limit
 	ks, err := r.Store.Kecamatans(ctx, f)
 	return ptrs(ks), err
 }
@@ -83,11 +88,15 @@ func (r *queryResolver) Kecamatan(ctx context.Context, code string) (*domain.Kec
 	return orNull(r.Store.Kecamatan(ctx, code))
 }
 
-func (r *queryResolver) Kelurahans(ctx context.Context, filter *model.KelurahanFilter) ([]*domain.Kelurahan, error) {
+func (r *queryResolver) Kelurahans(ctx context.Context, filter *model.KelurahanFilter, first *int, after *string) ([]*domain.Kelurahan, error) {
 	f, err := kelurahanFilter(filter)
 	if err != nil {
 		return nil, err
 	}
+	if f.Limit, err = areaPage(first); err != nil {
+		return nil, err
+	}
+	f.AfterCode = deref(after)
 	ks, err := r.Store.Kelurahans(ctx, f)
 	return ptrs(ks), err
 }

@@ -322,12 +322,12 @@ type ComplexityRoot struct {
 		KabupatenKotas   func(childComplexity int, provinsiCode *string) int
 		Kecamatan        func(childComplexity int, code string) int
 		KecamatanLayer   func(childComplexity int, simplify *float64, precision *int) int
-		Kecamatans       func(childComplexity int, filter *model.KecamatanFilter) int
+		Kecamatans       func(childComplexity int, filter *model.KecamatanFilter, first *int, after *string) int
 		Kelurahan        func(childComplexity int, code string) int
 		KelurahanAt      func(childComplexity int, lon float64, lat float64) int
 		KelurahanLayer   func(childComplexity int, filter *model.KelurahanFilter, simplify *float64, precision *int) int
 		KelurahanSummary func(childComplexity int, filter *model.ProjectFilter) int
-		Kelurahans       func(childComplexity int, filter *model.KelurahanFilter) int
+		Kelurahans       func(childComplexity int, filter *model.KelurahanFilter, first *int, after *string) int
 		Me               func(childComplexity int) int
 		NearestProjects  func(childComplexity int, lon float64, lat float64, limit *int, kinds []domain.ProjectKind) int
 		Node             func(childComplexity int, id string) int
@@ -1695,7 +1695,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Query.Kecamatans(childComplexity, args["filter"].(*model.KecamatanFilter)), true
+		return e.ComplexityRoot.Query.Kecamatans(childComplexity, args["filter"].(*model.KecamatanFilter), args["first"].(*int), args["after"].(*string)), true
 	case "Query.kelurahan":
 		if e.ComplexityRoot.Query.Kelurahan == nil {
 			break
@@ -1750,7 +1750,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Query.Kelurahans(childComplexity, args["filter"].(*model.KelurahanFilter)), true
+		return e.ComplexityRoot.Query.Kelurahans(childComplexity, args["filter"].(*model.KelurahanFilter), args["first"].(*int), args["after"].(*string)), true
 	case "Query.me":
 		if e.ComplexityRoot.Query.Me == nil {
 			break
@@ -2463,13 +2463,23 @@ input KelurahanFilter {
 }
 
 extend type Query {
-  "The kecamatan that match filter (in the embedded data, the 8 of Kota Baubau), ordered by code."
-  kecamatans(filter: KecamatanFilter): [Kecamatan!]!
+  """
+  The kecamatan that match filter, ordered by code (the embedded data has
+  the 8 of Kota Baubau, the national boundaries 7,277): at most first
+  (default 100, 1 to 1,000) after the kecamatan whose code is after (the
+  last code of the page before).
+  """
+  kecamatans(filter: KecamatanFilter, first: Int = 100, after: String): [Kecamatan!]!
   "One kecamatan by its code (e.g. \"74.72.02\"); null when not found."
   kecamatan(code: String!): Kecamatan
 
-  "The kelurahan that match filter, ordered by code."
-  kelurahans(filter: KelurahanFilter): [Kelurahan!]!
+  """
+  The kelurahan that match filter, ordered by code (the embedded data has
+  the 43 of Kota Baubau, the national boundaries 83,190): at most first
+  (default 100, 1 to 1,000) after the kelurahan whose code is after (the
+  last code of the page before).
+  """
+  kelurahans(filter: KelurahanFilter, first: Int = 100, after: String): [Kelurahan!]!
   "One kelurahan by its code (e.g. \"74.72.02.1001\"); null when not found."
   kelurahan(code: String!): Kelurahan
   """

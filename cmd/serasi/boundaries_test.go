@@ -50,6 +50,19 @@ func TestImportBoundariesCLI(t *testing.T) {
 		t.Fatalf("a missing path imported:\n%s", out)
 	}
 
+	// generate spreads over the imported boundaries.
+	points := filepath.Join(t.TempDir(), "points.txt")
+	gen, err := exec.Command(bin, "generate", "--points", "--count", "100", "--data-dir", dir, "--out", points).CombinedOutput()
+	if err != nil || !strings.Contains(string(gen), "wrote 100 request points over 43 kelurahan") {
+		t.Fatalf("generate --points: %v\n%s", err, gen)
+	}
+	if b, _ := os.ReadFile(points); strings.Count(string(b), "\n") != 100 || !strings.HasPrefix(string(b), "122.") {
+		t.Errorf("points file:\n%.200s", b)
+	}
+	if gen, err := exec.Command(bin, "generate", "--count", "10", "--data-dir", t.TempDir(), "--out", points).CombinedOutput(); err == nil {
+		t.Errorf("generate from a data directory without boundaries:\n%s", gen)
+	}
+
 	srv := startServe(t, bin, dir)
 	defer srv.stop(t)
 	var got struct {

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"slices"
 	"time"
 
 	"github.com/serasi/serasi/geodata"
@@ -121,18 +122,24 @@ func runSeed(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	if err != nil {
 		return err
 	}
-	if *projects != "" {
-		extra, err := loadProjects(ds, *projects)
-		if err != nil {
-			return err
-		}
-		ds.Projects = append(ds.Projects, extra...)
-	}
 	s, err := db.open(ctx)
 	if err != nil {
 		return err
 	}
 	defer s.Close()
+	if *projects != "" {
+		// The projects may lie anywhere the database has a kelurahan: the
+		// whole country after 'serasi import boundaries'.
+		against, err := withStoredKelurahans(ctx, ds, s)
+		if err != nil {
+			return err
+		}
+		extra, err := loadProjects(against, *projects)
+		if err != nil {
+			return err
+		}
+		ds.Projects = append(ds.Projects, extra...)
+	}
 	start := time.Now()
 	if err := postgis.Seed(ctx, s.DB().DB, ds); err != nil {
 		return err
@@ -143,7 +150,28 @@ func runSeed(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	return nil
 }
 
-// loadProjects reads a file of projects against the sample kelurahan and forums.
+// withStoredKelurahans returns ds itself when the store holds no kelurahan
+// beyond the embedded ones, else a dataset to check program records
+// against: every kelurahan of the store and the embedded ones (which seed
+// writes), with the embedded forums.
+func withStoredKelurahans(ctx context.Context, ds *dataset.Dataset, s *postgis.Store) (*dataset.Dataset, error) {
+	stored, err := s.Kelurahans(ctx, domain.KelurahanFilter{})
+	if err != nil {
+		return nil, err
+	}
+	kels := slices.Clone(ds.Kelurahans)
+	for _, k := range stored {
+		if _, ok := ds.Kelurahan(k.Code); !ok {
+			kels = append(kels, k)
+		}
+	}
+	if len(kels) == len(ds.Kelurahans) {
+		return ds, nil
+	}
+	return dataset.New(nil, kels, slices.Clone(ds.Forums))
+}
+
+// loadProjects reads a file of projects against the kelurahan and forums of ds.
 func loadProjects(ds *dataset.Dataset, path string) ([]domain.Project, error) {
 	f, err := os.Open(path)
 	if err != nil {

@@ -11,9 +11,11 @@ import (
 	"path/filepath"
 
 	"github.com/serasi/serasi/geodata"
+	"github.com/serasi/serasi/internal/boundaries"
 	"github.com/serasi/serasi/internal/dataset"
 	"github.com/serasi/serasi/internal/domain"
 	"github.com/serasi/serasi/internal/geobuild"
+	"github.com/serasi/serasi/internal/store/memory"
 )
 
 // runGeodata rebuilds the files of geodata/:
@@ -111,9 +113,11 @@ func runSample(args []string, stdout, stderr io.Writer) error {
 func runGenerate(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs := flag.NewFlagSet("generate", flag.ContinueOnError)
 	fs.SetOutput(stderr)
-	count := fs.Int("count", 100_000, "number of projects")
+	count := fs.Int("count", 100_000, "number of projects (or points)")
 	seed := fs.Uint64("seed", 1, "random seed")
 	out := fs.String("out", "projects.geojson", "file to write (- for standard output)")
+	dataDir := fs.String("data-dir", "", "spread over the boundaries imported into this data directory ('serasi import boundaries --data-dir'), e.g. the whole country, instead of the embedded Kota Baubau")
+	points := fs.Bool("points", false, "write request points for load tests instead of projects: one 'lon lat' line each, inside a kelurahan drawn uniformly")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -124,22 +128,63 @@ func runGenerate(ctx context.Context, args []string, stdout, stderr io.Writer) e
 	if err != nil {
 		return err
 	}
-	ps := geobuild.SyntheticProjects(ds, *count, *seed)
+	if *dataDir != "" {
+		if err := useBoundariesOf(ds, *dataDir); err != nil {
+			return fmt.Errorf("generate: %w", err)
+		}
+	}
+	write := func(w io.Writer) (int, error) {
+		if *points {
+			ps := geobuild.RequestPoints(ds.Kelurahans, *count, *seed)
+			bw := bufio.NewWriterSize(w, 1<<20)
+			for _, p := range ps {
+				fmt.Fprintf(bw, "%.7f %.7f\n", p[0], p[1])
+			}
+			return len(ps), bw.Flush()
+		}
+		ps := geobuild.SyntheticProjects(ds, *count, *seed)
+		return len(ps), writeProjects(w, ps)
+	}
+	what := "synthetic projects"
+	if *points {
+		what = "request points"
+	}
 	if *out == "-" {
-		return writeProjects(stdout, ps)
+		_, err := write(stdout)
+		return err
 	}
 	f, err := os.Create(*out)
 	if err != nil {
 		return err
 	}
-	if err := writeProjects(f, ps); err != nil {
+	n, err := write(f)
+	if err != nil {
 		f.Close()
 		return err
 	}
 	if err := f.Close(); err != nil {
 		return err
 	}
-	fmt.Fprintf(stdout, "wrote %d synthetic projects to %s\n", len(ps), *out)
+	fmt.Fprintf(stdout, "wrote %d %s over %d kelurahan to %s\n", n, what, len(ds.Kelurahans), *out)
+	return nil
+}
+
+// useBoundariesOf replaces the areas of ds by the boundaries imported into
+// the data directory dir (memory.BoundaryFile), as the embedded store does
+// when it starts there.
+func useBoundariesOf(ds *dataset.Dataset, dir string) error {
+	path := filepath.Join(dir, memory.BoundaryFile)
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return fmt.Errorf("%w (import boundaries there first: serasi import boundaries PATH --data-dir %s)", err, dir)
+	}
+	s, err := boundaries.Decode(data)
+	if err != nil {
+		return fmt.Errorf("%s: %w", path, err)
+	}
+	if err := ds.SetAreas(s.Provinsis, s.KabupatenKotas, s.Kecamatans, s.Kelurahans); err != nil {
+		return fmt.Errorf("%s: %w", path, err)
+	}
 	return nil
 }
 

@@ -152,6 +152,9 @@ type KabupatenKotaFilter struct {
 type KecamatanFilter struct {
 	ProvinsiCode      string
 	KabupatenKotaCode string
+	// AfterCode and Limit page the list by code, as in KelurahanFilter.
+	AfterCode string
+	Limit     int
 }
 
 // KelurahanFilter selects kelurahan; zero fields do not filter. Results are
@@ -170,4 +173,10 @@ type KelurahanFilter struct {
 	// HasForum keeps kelurahan that are (true) or are not (false) served by
 	// at least one ACTIVE forum.
 	HasForum *bool
+	// AfterCode keeps kelurahan whose code sorts after it (keyset paging:
+	// the last code of the page before).
+	AfterCode string
+	// Limit, when above 0, keeps only the first Limit matches by code, so
+	// that a page of the national set neither reads nor counts the rest.
+	Limit int
 }

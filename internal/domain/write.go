@@ -57,8 +57,8 @@ type ProjectInput struct {
 	Title string      // "title": 1–200 characters
 	Kind  ProjectKind // "kind"
 	// Geometry ("geometry") must be valid and of the type of the kind
-	// (dataset.GeometryTypeOf), its first position inside a kelurahan of
-	// Kota Baubau and the whole inside the city's bounding box.
+	// (dataset.GeometryTypeOf), its first position inside a kelurahan the
+	// store holds and the whole inside the bounding box of them all.
 	Geometry orb.Geometry
 	// KelurahanCode ("kelurahanCode") may be "": the store assigns the
 	// kelurahan at the first position of the geometry (the KelurahanAt
@@ -83,7 +83,7 @@ type ActivityInput struct {
 	Date    time.Time    // "date": a calendar date (00:00 UTC), 2015 .. end of next year
 	// Participants ("participants") is ≥ 0.
 	Participants int
-	Location     *orb.Point // "location": nil, or a point inside a kelurahan of Kota Baubau
+	Location     *orb.Point // "location": nil, or a point inside a kelurahan the store holds
 	// KelurahanCode ("kelurahanCode") may be "": it is the kelurahan at
 	// Location, or the forum's first kelurahan when there is no location. A
 	// given code that differs is refused.

@@ -10,6 +10,7 @@ import (
 
 	"github.com/serasi/serasi/internal/dataset"
 	"github.com/serasi/serasi/internal/domain"
+	"github.com/serasi/serasi/internal/spatial"
 )
 
 // SyntheticProjects returns n projects for benchmarks, spread over the
@@ -80,6 +81,34 @@ func SyntheticProjects(ds *dataset.Dataset, n int, seed uint64) []domain.Project
 			}
 		}
 		out = append(out, p)
+	}
+	return out
+}
+
+// RequestPoints returns n points for load tests, each inside a kelurahan
+// (boundary and holes respected, planar test) drawn uniformly from kels, so
+// that a request stream visits the whole set as a nationwide user base
+// would rather than in proportion to area (a few large desa of Papua would
+// otherwise take most of them). The same kels, n and seed give the same
+// points.
+func RequestPoints(kels []domain.Kelurahan, n int, seed uint64) []orb.Point {
+	if n <= 0 || len(kels) == 0 {
+		return nil
+	}
+	rng := rand.New(rand.NewPCG(seed, seed^0x9017a5))
+	out := make([]orb.Point, 0, n)
+	for len(out) < n {
+		k := kels[rng.IntN(len(kels))]
+		b := k.Geometry.Bound()
+		// A thin kelurahan fills little of its box; give up on it after
+		// a while and draw another.
+		for range 1000 {
+			p := orb.Point{b.Min[0] + rng.Float64()*(b.Max[0]-b.Min[0]), b.Min[1] + rng.Float64()*(b.Max[1]-b.Min[1])}
+			if spatial.ContainsPoint(k.Geometry, p) {
+				out = append(out, p)
+				break
+			}
+		}
 	}
 	return out
 }

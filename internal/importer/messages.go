@@ -20,8 +20,8 @@ var translations = []struct {
 	{regexp.MustCompile(`^a (\S+) project needs a LineString geometry, not a (\S+)$`), "proyek jenis $1 berupa garis: isi geometri sebagai WKT, mis. LINESTRING (122.6070 -5.4560, 122.6080 -5.4565), bukan $2"},
 	{regexp.MustCompile(`^a (\S+) project needs a Polygon geometry, not a (\S+)$`), "proyek jenis $1 berupa area: isi geometri sebagai WKT, mis. POLYGON ((122.6070 -5.4560, 122.6075 -5.4560, 122.6075 -5.4565, 122.6070 -5.4560)), bukan $2"},
 	{regexp.MustCompile(`^a (\S+) project needs a Point geometry, not a (\S+)$`), "proyek jenis $1 berupa titik: isi lintang dan bujur, bukan $2"},
-	{regexp.MustCompile(`^lies outside Kota Baubau: no kelurahan covers its first position \[(\S+), (\S+)\]$`), "berada di luar Kota Baubau: titik [$1, $2] tidak masuk kelurahan mana pun"},
-	{regexp.MustCompile(`^reaches outside Kota Baubau$`), "sebagian keluar dari Kota Baubau"},
+	{regexp.MustCompile(`^lies outside every kelurahan: none covers its first position \[(\S+), (\S+)\]$`), "berada di luar semua kelurahan: titik [$1, $2] tidak masuk kelurahan mana pun"},
+	{regexp.MustCompile(`^reaches outside the box of all kelurahan$`), "sebagian keluar dari wilayah semua kelurahan"},
 	{regexp.MustCompile(`^forum "(.+)" does not exist$`), `forum "$1" tidak ada: tulis kode FKS yang sudah terdaftar, atau impor forumnya dulu`},
 	{regexp.MustCompile(`^must not be before forum (\S+) was formed \((\d+)\)$`), "tidak boleh sebelum forum $1 dibentuk ($2)"},
 	{regexp.MustCompile(`^is (\S+), but the (\S+) lies in (.+) \((\S+)\)$`), "berisi $1, tetapi lokasinya di $3 ($4): kosongkan kolom ini atau periksa koordinat"},
@@ -44,5 +44,7 @@ func translate(msg string) string {
 }
 
 // outsideCity reports whether a store message says a geometry is outside
-// the city, for the hint on where the city is.
-func outsideCity(msg string) bool { return strings.Contains(msg, "outside Kota Baubau") }
+// every kelurahan, for the hint on where the city is.
+func outsideCity(msg string) bool {
+	return strings.HasPrefix(msg, "lies outside every kelurahan") || strings.HasPrefix(msg, "reaches outside the box of all kelurahan")
+}

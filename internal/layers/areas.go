@@ -121,6 +121,9 @@ func kelurahanLayer() *Layer {
 			return Result{}, err
 		}
 		codes := r.list("kode")
+		if codes == nil {
+			return kelurahanPage(ctx, s, f, q)
+		}
 		all, err := KelurahanFeatures(ctx, s, f)
 		if err != nil {
 			return Result{}, err
@@ -142,6 +145,36 @@ func kelurahanLayer() *Layer {
 		return kelurahanFeature(k), nil
 	}
 	return l
+}
+
+// kelurahanPage is a window of the kelurahan layer read from the store one
+// page at a time (after q.After, at most the window and one more, to know
+// whether more follow): at national size a page of 100 of the 83,190 must
+// not read, convert and count them all. As for projects, the number
+// matched is known only when the window reaches the end of a list read
+// from its start (an offset past the end says only that it is shorter).
+func kelurahanPage(ctx context.Context, s store.Store, f domain.KelurahanFilter, q Query) (Result, error) {
+	lo := max(q.Offset, 0)
+	f.AfterCode = q.After
+	if q.Limit > 0 {
+		f.Limit = lo + q.Limit + 1
+	}
+	ks, err := s.Kelurahans(ctx, f)
+	if err != nil {
+		return Result{}, err
+	}
+	res := Result{NumberMatched: -1}
+	if q.Limit > 0 && len(ks) > lo+q.Limit {
+		res.More = true
+		ks = ks[:lo+q.Limit]
+	}
+	for _, k := range ks[min(lo, len(ks)):] {
+		res.Features = append(res.Features, kelurahanFeature(k))
+	}
+	if !res.More && q.After == "" && (len(res.Features) > 0 || lo == 0) {
+		res.NumberMatched = len(ks)
+	}
+	return res, nil
 }
 
 func kelurahanFeature(k domain.Kelurahan) *geojson.Feature {

@@ -304,8 +304,9 @@ func (it *item) geoJSON() json.RawMessage {
 // the store. Keyed pages walk the ids from the key and test each item, so
 // a page costs its own items, not a count of every match; NumberMatched
 // follows layers.Result: counted for the small layers (read whole), for
-// projects and activities only when the page reached the end of a list
-// read from its start.
+// projects, activities and kelurahan (83,190 at national size, paged by
+// the store too) only when the page reached the end of a list read from
+// its start.
 func (m *Mirror) CopyFetch(l *layers.Layer, q layers.Query) (layers.Result, bool) {
 	if len(q.Filter) > 0 {
 		return layers.Result{}, false
@@ -325,7 +326,7 @@ func (m *Mirror) CopyFetch(l *layers.Layer, q layers.Query) (layers.Result, bool
 		}
 		items = items[i:]
 	}
-	small := l.Name != "projects" && l.Name != "activities"
+	small := l.Name != "projects" && l.Name != "activities" && l.Name != "kelurahan"
 	offset := max(q.Offset, 0)
 	var feats []*geojson.Feature
 	var enc []json.RawMessage

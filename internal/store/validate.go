@@ -89,6 +89,9 @@ func ValidateKelurahanFilter(f domain.KelurahanFilter) error {
 	if f.Jenis != "" && !f.Jenis.Valid() {
 		return domain.Invalid("jenis", "unknown jenis %q", f.Jenis)
 	}
+	if f.Limit < 0 {
+		return domain.Invalid("limit", "must not be negative")
+	}
 	return ValidateBound("bbox", f.BBox)
 }
 

@@ -375,8 +375,9 @@ func CheckActivity(ctx context.Context, lk Lookup, in domain.ActivityInput, now 
 
 // locate assigns the kelurahan of a valid geometry: the one at its first
 // position. A geometry whose first position no kelurahan covers, or which
-// reaches beyond the city's bounding box, is outside Kota Baubau; a given
-// code must agree. Field errors go to e; the error returned is internal.
+// reaches beyond the bounding box of all the kelurahan the store holds
+// (Kota Baubau embedded, the whole country once imported), is refused; a
+// given code must agree. Field errors go to e; the error returned is internal.
 func locate(ctx context.Context, lk Lookup, e *fieldErrors, field string, g orb.Geometry, given string) (string, error) {
 	first, ok := firstPosition(g)
 	if !ok {
@@ -385,7 +386,7 @@ func locate(ctx context.Context, lk Lookup, e *fieldErrors, field string, g orb.
 	}
 	k, err := lk.KelurahanAt(ctx, first)
 	if domain.ErrorCode(err) == domain.ENOTFOUND {
-		e.add(field, "lies outside Kota Baubau: no kelurahan covers its first position [%g, %g]", first[0], first[1])
+		e.add(field, "lies outside every kelurahan: none covers its first position [%g, %g]", first[0], first[1])
 		return "", nil
 	}
 	if err != nil {
@@ -396,7 +397,7 @@ func locate(ctx context.Context, lk Lookup, e *fieldErrors, field string, g orb.
 		return "", err
 	}
 	if b := g.Bound(); !city.Contains(b.Min) || !city.Contains(b.Max) {
-		e.add(field, "reaches outside Kota Baubau")
+		e.add(field, "reaches outside the box of all kelurahan")
 		return "", nil
 	}
 	if given != "" && given != k.Code {

@@ -1,5 +1,8 @@
 -- wrk script: POSTs a GraphQL query with a random point inside Kota Baubau's
--- bounding box on every request, so no answer is served from a cache.
+-- bounding box on every request, so no answer is served from a cache. With
+-- POINTS (env) naming a file of "lon lat" lines (`serasi generate --points`,
+-- e.g. over the national boundaries) the points come from it instead, in
+-- order from a place that differs per thread.
 -- QUERY (env) picks the query: kelurahanAt, near, nearest, or their
 -- PostGraphile twins pg_kelurahanAt, pg_near, pg_nearest. The baseline run
 -- uses this same script, so both servers get the same request stream.
@@ -27,14 +30,31 @@ function setup(thread)
   thread:set("seed", thread_id)
 end
 
+local points, next_point = nil, 1
 function init(args)
   math.randomseed(seed or 1)
+  local path = os.getenv("POINTS")
+  if path and path ~= "" then
+    points = {}
+    for line in io.lines(path) do
+      local lon, lat = line:match("^(%S+) (%S+)$")
+      if lon then points[#points + 1] = {tonumber(lon), tonumber(lat)} end
+    end
+    if #points == 0 then error("no points in " .. path) end
+    next_point = 1 + ((seed or 1) - 1) * 7919 % #points
+  end
 end
 
 function request()
-  -- The land part of the city: 122.52..122.72 E, 5.58..5.35 S.
-  local lon = 122.52 + math.random() * 0.20
-  local lat = -5.58 + math.random() * 0.23
+  local lon, lat
+  if points then
+    lon, lat = points[next_point][1], points[next_point][2]
+    next_point = next_point % #points + 1
+  else
+    -- The land part of the city: 122.52..122.72 E, 5.58..5.35 S.
+    lon = 122.52 + math.random() * 0.20
+    lat = -5.58 + math.random() * 0.23
+  end
   local body = string.format('{"query":"%s","variables":{"lon":%.6f,"lat":%.6f}}', q, lon, lat)
   return wrk.format(nil, nil, nil, body)
 end
@@ -51,8 +71,8 @@ if os.getenv("VERIFY") then
 end
 
 function done(summary, latency, requests)
-  io.write(string.format("RESULT rps=%.0f p50_ms=%.3f p99_ms=%.3f non2xx=%d errors=%d\n",
+  io.write(string.format("RESULT rps=%.0f p50_ms=%.3f p99_ms=%.3f non2xx=%d errors=%d requests=%d\n",
     summary.requests / (summary.duration / 1e6),
     latency:percentile(50) / 1000, latency:percentile(99) / 1000,
-    summary.errors.status, summary.errors.connect + summary.errors.read + summary.errors.write + summary.errors.timeout))
+    summary.errors.status, summary.errors.connect + summary.errors.read + summary.errors.write + summary.errors.timeout, summary.requests))
 end

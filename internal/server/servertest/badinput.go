@@ -66,6 +66,9 @@ func testBadInput(t *testing.T, h *harness) {
 		{"precision -1", `{ kecamatans { geometry(precision: -1) } }`, nil, "precision"},
 		{"precision 16", `{ projects { edges { node { geometry(precision: 16) } } } }`, nil, "precision"},
 		{"first beyond 32 bits", `{ projects(first: 99999999999) { totalCount } }`, nil, "first"},
+		{"kelurahans first 0", `{ kelurahans(first: 0) { code } }`, nil, "first"},
+		{"kelurahans first 1001", `{ kelurahans(first: 1001) { code } }`, nil, "first"},
+		{"kecamatans first -1", `{ kecamatans(first: -1) { code } }`, nil, "first"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

@@ -55,6 +55,15 @@ func testKecamatan(t *testing.T, h *harness) {
 		t.Errorf("the kecamatan list %d kelurahan in all, want 43", total)
 	}
 
+	var page struct{ Kecamatans, Rest []struct{ Code string } }
+	h.query(t, `{ kecamatans(first: 3) { code } rest: kecamatans(after: "74.72.03") { code } }`, nil, &page)
+	if got := codesOf(page.Kecamatans, func(k struct{ Code string }) string { return k.Code }); !slices.Equal(got, codesOf(want[:3], func(k domain.Kecamatan) string { return k.Code })) {
+		t.Errorf("kecamatans(first: 3): %v", got)
+	}
+	if got := codesOf(page.Rest, func(k struct{ Code string }) string { return k.Code }); !slices.Equal(got, codesOf(want[3:], func(k domain.Kecamatan) string { return k.Code })) {
+		t.Errorf("kecamatans(after: 74.72.03): %v, want the %d after it", got, len(want)-3)
+	}
+
 	var one struct {
 		Kecamatan *struct{ Name string }
 		Unknown   *struct{ Name string }
@@ -157,6 +166,28 @@ func testKelurahan(t *testing.T, h *harness) {
 			}
 		})
 	}
+	t.Run("kelurahans in pages", func(t *testing.T) {
+		all, err := h.store.Kelurahans(h.ctx(), domain.KelurahanFilter{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var got []string
+		after := any(nil)
+		for range 10 {
+			var out struct{ Kelurahans []kelurahanJSON }
+			h.query(t, `query($a: String) { kelurahans(first: 10, after: $a) { code } }`, map[string]any{"a": after}, &out)
+			for _, k := range out.Kelurahans {
+				got = append(got, k.Code)
+			}
+			if len(out.Kelurahans) < 10 {
+				break
+			}
+			after = out.Kelurahans[9].Code
+		}
+		if want := codesOf(all, func(k domain.Kelurahan) string { return k.Code }); !slices.Equal(got, want) {
+			t.Errorf("pages of 10: %v\nwant %v", got, want)
+		}
+	})
 	t.Run("intersects as a JSON string", func(t *testing.T) {
 		b, _ := json.Marshal(ring(small))
 		var out struct{ Kelurahans []kelurahanJSON }

@@ -42,7 +42,7 @@ func testWriteValidation(t *testing.T, w *writeHarness) {
 		{"10,001 vertices", createProjectQ, with(projectVars(), "kind", "VILLAGE_ROAD", "geometry", geoLine(longLine...)), "input.geometry"},
 		{"1-point line", createProjectQ, with(projectVars(), "kind", "VILLAGE_ROAD", "geometry", geoLine([]float64{x, y})), "input.geometry"},
 		{"Point for a VILLAGE_ROAD", createProjectQ, with(projectVars(), "kind", "VILLAGE_ROAD"), "input.geometry"},
-		{"geometry outside Kota Baubau", createProjectQ, with(projectVars(), "geometry", geoPoint(jakartaLon, jakartaLat)), "input.geometry"},
+		{"geometry outside every kelurahan", createProjectQ, with(projectVars(), "geometry", geoPoint(jakartaLon, jakartaLat)), "input.geometry"},
 		{"geometry at sea", createProjectQ, with(projectVars(), "geometry", geoPoint(122.60, -5.42)), "input.geometry"},
 		{"contradicting kelurahanCode", createProjectQ, with(projectVars(), "kelurahanCode", "74.72.01.1001"), "input.kelurahanCode"},
 		{"unknown forum", createProjectQ, with(projectVars(), "forumId", "fks-nowhere"), "input.forumId"},

@@ -15,10 +15,17 @@ import (
 // Kecamatans returns the kecamatan matching f ordered by code.
 func (s *Store) Kecamatans(ctx context.Context, f domain.KecamatanFilter) ([]domain.Kecamatan, error) {
 	d := s.snapshot()
+	if f.Limit < 0 {
+		return nil, domain.Invalid("limit", "must not be negative")
+	}
 	out := []domain.Kecamatan{}
 	for _, k := range d.kecamatans {
+		if f.Limit > 0 && len(out) == f.Limit {
+			break
+		}
 		if (f.ProvinsiCode != "" && domain.ProvinsiCodeOf(k.Code) != f.ProvinsiCode) ||
-			(f.KabupatenKotaCode != "" && k.KabupatenKotaCode != f.KabupatenKotaCode) {
+			(f.KabupatenKotaCode != "" && k.KabupatenKotaCode != f.KabupatenKotaCode) ||
+			(f.AfterCode != "" && k.Code <= f.AfterCode) {
 			continue
 		}
 		out = append(out, cloneKecamatan(k))
@@ -37,7 +44,8 @@ func (s *Store) Kecamatan(ctx context.Context, code string) (domain.Kecamatan, e
 }
 
 // Kelurahans returns the kelurahan matching f ordered by code. BBox keeps
-// kelurahan whose polygon (not just its bound) intersects the box.
+// kelurahan whose polygon (not just its bound) intersects the box; with
+// f.Limit it stops at the Limit-th match.
 func (s *Store) Kelurahans(ctx context.Context, f domain.KelurahanFilter) ([]domain.Kelurahan, error) {
 	if err := store.ValidateKelurahanFilter(f); err != nil {
 		return nil, err
@@ -54,6 +62,9 @@ func (s *Store) Kelurahans(ctx context.Context, f domain.KelurahanFilter) ([]dom
 	name := strings.ToLower(f.NameContains)
 	out := []domain.Kelurahan{}
 	for _, i := range d.kelurahanCandidates(f) {
+		if f.Limit > 0 && len(out) == f.Limit {
+			break
+		}
 		k := d.kelurahans[i]
 		switch {
 		case f.ProvinsiCode != "" && domain.ProvinsiCodeOf(k.Code) != f.ProvinsiCode,
@@ -92,6 +103,14 @@ func (d *data) kelurahanCandidates(f domain.KelurahanFilter) []int {
 		for hi < len(d.kelurahans) && strings.HasPrefix(d.kelurahans[hi].Code, prefix) {
 			hi++
 		}
+	}
+	if f.AfterCode != "" {
+		after, found := slices.BinarySearchFunc(d.kelurahans, f.AfterCode, func(k domain.Kelurahan, c string) int { return strings.Compare(k.Code, c) })
+		if found {
+			after++
+		}
+		lo = max(lo, after)
+		hi = max(hi, lo)
 	}
 	if f.BBox != nil && hi-lo > 64 {
 		var out []int

@@ -44,8 +44,18 @@ func (s *Store) Kecamatans(ctx context.Context, f domain.KecamatanFilter) ([]dom
 	if f.KabupatenKotaCode != "" {
 		w.eq("c.kabupaten_kota_code", f.KabupatenKotaCode)
 	}
+	if f.AfterCode != "" {
+		w.and("c.code > %s", w.bind(f.AfterCode))
+	}
+	if f.Limit < 0 {
+		return nil, domain.Invalid("limit", "must not be negative")
+	}
+	limit := ""
+	if f.Limit > 0 {
+		limit = fmt.Sprintf(" LIMIT %d", f.Limit)
+	}
 	var rows []kecamatanRow
-	if err := s.reads().SelectContext(ctx, &rows, `SELECT `+kecamatanColumns+` FROM kecamatan c`+w.sql()+` ORDER BY c.code`, w.args...); err != nil {
+	if err := s.reads().SelectContext(ctx, &rows, `SELECT `+kecamatanColumns+` FROM kecamatan c`+w.sql()+` ORDER BY c.code`+limit, w.args...); err != nil {
 		return nil, fmt.Errorf("postgis: kecamatans: %w", err)
 	}
 	out := make([]domain.Kecamatan, len(rows))
@@ -144,7 +154,14 @@ func (s *Store) Kelurahans(ctx context.Context, f domain.KelurahanFilter) ([]dom
 	if f.Intersects != nil {
 		w.and("ST_Intersects(k.geom, %s)", w.geom(f.Intersects))
 	}
-	out, err := s.selectKelurahans(ctx, `SELECT `+kelurahanColumns+` FROM kelurahan k`+w.sql()+` ORDER BY k.code`, w.args...)
+	if f.AfterCode != "" {
+		w.and("k.code > %s", w.bind(f.AfterCode))
+	}
+	limit := ""
+	if f.Limit > 0 && f.NameContains == "" {
+		limit = fmt.Sprintf(" LIMIT %d", f.Limit)
+	}
+	out, err := s.selectKelurahans(ctx, `SELECT `+kelurahanColumns+` FROM kelurahan k`+w.sql()+` ORDER BY k.code`+limit, w.args...)
 	if err != nil {
 		return nil, fmt.Errorf("postgis: kelurahans: %w", err)
 	}
@@ -160,6 +177,9 @@ func (s *Store) Kelurahans(ctx context.Context, f domain.KelurahanFilter) ([]dom
 			}
 		}
 		out = kept
+		if f.Limit > 0 && len(out) > f.Limit {
+			out = out[:f.Limit]
+		}
 	}
 	return out, nil
 }

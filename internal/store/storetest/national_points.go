@@ -13,6 +13,7 @@ import (
 	"github.com/serasi/serasi/internal/boundaries"
 	"github.com/serasi/serasi/internal/boundaries/boundariestest"
 	"github.com/serasi/serasi/internal/domain"
+	"github.com/serasi/serasi/internal/mirror"
 	"github.com/serasi/serasi/internal/nationaltest"
 	"github.com/serasi/serasi/internal/store"
 )
@@ -38,6 +39,18 @@ func RunNationalConformanceTests(t *testing.T, newStore func(t *testing.T, set *
 	ctx := context.Background()
 	t.Run("Hierarchy", func(t *testing.T) { testNationalHierarchy(t, ctx, s, set) })
 	t.Run("KelurahanAt", func(t *testing.T) { testNationalKelurahanAt(t, ctx, s, set) })
+	t.Run("KelurahanPages", func(t *testing.T) { testNationalKelurahanPages(t, ctx, s, set) })
+	t.Run("OGCKelurahanItems", func(t *testing.T) { testNationalOGCItems(t, s, set) })
+	if _, ok := s.(store.InProcess); !ok {
+		// Such a store serves the map layers from the in-process copy.
+		t.Run("OGCKelurahanItemsCopy", func(t *testing.T) {
+			m, err := mirror.New(ctx, s, mirror.Options{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			testNationalOGCItems(t, m.Wrap(s), set)
+		})
+	}
 }
 
 func testNationalHierarchy(t *testing.T, ctx context.Context, s store.Store, set *boundaries.Set) {
