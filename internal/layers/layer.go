@@ -68,6 +68,11 @@ type Query struct {
 	After  string
 	Offset int
 	Limit  int // 0 or less: no limit
+	// Shared says the caller only reads the features' geometries: an area
+	// layer may then hand out the store's own (SharedAreas) rather than
+	// copies. The tile encoder sets it where it draws areas from their
+	// bands and never touches the originals.
+	Shared bool
 }
 
 // Result is one window of features, whether more follow, and the number

@@ -36,7 +36,7 @@ func provinsiLayer() *Layer {
 	}
 	l.fetch = func(ctx context.Context, s store.Store, q Query) (Result, error) {
 		codes := values{l, q.Filter}.list("kode")
-		ps, err := s.Provinsis(ctx)
+		ps, err := reads(s, q).provinsis(ctx)
 		if err != nil {
 			return Result{}, err
 		}
@@ -94,7 +94,7 @@ func kabupatenKotaLayer() *Layer {
 		if err != nil {
 			return Result{}, err
 		}
-		ks, err := s.KabupatenKotas(ctx, domain.KabupatenKotaFilter{ProvinsiCode: prov})
+		ks, err := reads(s, q).kabupatenKotas(ctx, domain.KabupatenKotaFilter{ProvinsiCode: prov})
 		if err != nil {
 			return Result{}, err
 		}
@@ -130,5 +130,9 @@ func meets(box *orb.Bound, b orb.Bound, g orb.Geometry) bool {
 	if box == nil {
 		return true
 	}
-	return box.Intersects(b) && spatial.Intersects(g, box.ToPolygon())
+	if !box.Intersects(b) {
+		return false
+	}
+	// A polygon whose bound lies inside the box meets it.
+	return (box.Contains(b.Min) && box.Contains(b.Max)) || spatial.Intersects(g, box.ToPolygon())
 }

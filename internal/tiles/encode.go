@@ -44,12 +44,12 @@ func Encode(ctx context.Context, s store.Store, l *layers.Layer, t maptile.Tile)
 		}
 		s = c.Source()
 	}
-	res, err := l.Fetch(ctx, s, layers.Query{BBox: &box})
+	shared := bandsDrawn(s, l, t)
+	res, err := l.Fetch(ctx, s, layers.Query{BBox: &box, Shared: shared})
 	if err != nil {
 		return nil, err
 	}
-	feats := tileFeatures(l, res.Features)
-	withBands(s, l, t, feats)
+	feats := drawn(s, l, t, tileFeatures(l, res.Features), shared)
 	return encodeFeatures(ctx, l, t, feats)
 }
 

@@ -14,6 +14,16 @@ import (
 
 // Kecamatans returns the kecamatan matching f ordered by code.
 func (s *Store) Kecamatans(ctx context.Context, f domain.KecamatanFilter) ([]domain.Kecamatan, error) {
+	return s.kecamatans(f, cloneKecamatan), nil
+}
+
+// SharedKecamatans is Kecamatans with the store's own geometries
+// (layers.SharedAreas).
+func (s *Store) SharedKecamatans(ctx context.Context, f domain.KecamatanFilter) ([]domain.Kecamatan, error) {
+	return s.kecamatans(f, shared), nil
+}
+
+func (s *Store) kecamatans(f domain.KecamatanFilter, clone func(domain.Kecamatan) domain.Kecamatan) []domain.Kecamatan {
 	d := s.snapshot()
 	out := []domain.Kecamatan{}
 	for _, k := range d.kecamatans {
@@ -21,9 +31,9 @@ func (s *Store) Kecamatans(ctx context.Context, f domain.KecamatanFilter) ([]dom
 			(f.KabupatenKotaCode != "" && k.KabupatenKotaCode != f.KabupatenKotaCode) {
 			continue
 		}
-		out = append(out, cloneKecamatan(k))
+		out = append(out, clone(k))
 	}
-	return out, nil
+	return out
 }
 
 // Kecamatan returns one kecamatan, or ENOTFOUND.
@@ -39,6 +49,17 @@ func (s *Store) Kecamatan(ctx context.Context, code string) (domain.Kecamatan, e
 // Kelurahans returns the kelurahan matching f ordered by code. BBox keeps
 // kelurahan whose polygon (not just its bound) intersects the box.
 func (s *Store) Kelurahans(ctx context.Context, f domain.KelurahanFilter) ([]domain.Kelurahan, error) {
+	return s.kelurahans(f, cloneKelurahan)
+}
+
+// SharedKelurahans is Kelurahans with the store's own geometries
+// (layers.SharedAreas): a national low-zoom tile meets tens of thousands
+// of kelurahan whose originals it does not draw.
+func (s *Store) SharedKelurahans(ctx context.Context, f domain.KelurahanFilter) ([]domain.Kelurahan, error) {
+	return s.kelurahans(f, shared)
+}
+
+func (s *Store) kelurahans(f domain.KelurahanFilter, clone func(domain.Kelurahan) domain.Kelurahan) ([]domain.Kelurahan, error) {
 	if err := store.ValidateKelurahanFilter(f); err != nil {
 		return nil, err
 	}
@@ -63,11 +84,11 @@ func (s *Store) Kelurahans(ctx context.Context, f domain.KelurahanFilter) ([]dom
 			name != "" && !strings.Contains(strings.ToLower(k.Name), name),
 			f.ConflictProne != nil && k.ConflictProne != *f.ConflictProne,
 			f.HasForum != nil && d.servedByActive[k.Code] != *f.HasForum,
-			f.BBox != nil && !(f.BBox.Intersects(k.Bound) && spatial.Intersects(k.Geometry, box)),
+			f.BBox != nil && !(f.BBox.Intersects(k.Bound) && (within(k.Bound, *f.BBox) || spatial.Intersects(k.Geometry, box))),
 			f.Intersects != nil && !(intersectsBound.Intersects(k.Bound) && spatial.Intersects(k.Geometry, f.Intersects)):
 			continue
 		}
-		out = append(out, cloneKelurahan(k))
+		out = append(out, clone(k))
 	}
 	return out, nil
 }
@@ -161,3 +182,8 @@ func (d *data) kelurahanAt(p orb.Point) int {
 	})
 	return int(best)
 }
+
+// within reports whether bound b lies inside box: a polygon with that
+// bound then meets the box, with no look at its vertices (a national
+// low-zoom tile meets tens of thousands of kelurahan).
+func within(b, box orb.Bound) bool { return box.Contains(b.Min) && box.Contains(b.Max) }
