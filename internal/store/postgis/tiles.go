@@ -95,6 +95,15 @@ func bandGeom(layer, alias string) string {
 	return `coalesce((SELECT ab.geom FROM area_band ab WHERE ab.layer = '` + layer + `' AND ab.code = ` + alias + `.code AND ab.band = $12::smallint), ` + alias + `.geom)`
 }
 
+// meets is the store's bbox rule for an area: its polygon intersects the
+// box. An area whose bound lies inside the box meets it without a look at
+// its polygon, which ST_Intersects would read whole (a national low-zoom
+// tile meets tens of thousands of kelurahan; then only their bounds, in
+// the index and the geometry header, are read).
+func meets(column string) string {
+	return column + ` && t.box AND (` + column + ` @ t.box OR ST_Intersects(` + column + `, t.box))`
+}
+
 // pointGeom is a point in tile units.
 func pointGeom(column string) string {
 	return `ST_AsMVTGeom(ST_Transform(` + column + `, 3857), t.env, $8::integer, $9::integer, true) AS geom`
@@ -114,26 +123,26 @@ var tileLayers = map[string]tileLayer{
 	// layers.kecamatanLayer decides.
 	"kecamatan": {sql: `SELECT c.code AS kode, c.name AS nama, ` + roundArea("c.area_sq_m") + ` AS "areaSqM", ` + areaGeom(bandGeom("kecamatan", "c")) + `
 		FROM kecamatan c, t
-		WHERE EXISTS (SELECT 1 FROM kelurahan k
-		              WHERE k.kecamatan_code = c.code AND k.geom && t.box AND ST_Intersects(k.geom, t.box))
+		WHERE c.min_zoom <= $1 AND EXISTS (SELECT 1 FROM kelurahan k
+		              WHERE k.kecamatan_code = c.code AND ` + meets("k.geom") + `)
 		ORDER BY c.code`, banded: true},
 
 	"kelurahan": {sql: `SELECT k.code AS kode, k.name AS nama, k.kecamatan_code AS "kecamatanCode",
 			` + roundArea("k.area_sq_m") + ` AS "areaSqM", k.conflict_prone AS "conflictProne", ` + areaGeom(bandGeom("kelurahan", "k")) + `
 		FROM kelurahan k, t
-		WHERE k.geom && t.box AND ST_Intersects(k.geom, t.box)
+		WHERE k.min_zoom <= $1 AND ` + meets("k.geom") + `
 		ORDER BY k.code`, banded: true},
 
 	"provinsi": {sql: `SELECT p.code AS kode, p.name AS nama, ` + roundArea("p.area_sq_m") + ` AS "areaSqM", p.derived,
 			` + areaGeom(bandGeom("provinsi", "p")) + `
 		FROM provinsi p, t
-		WHERE p.geom && t.box AND ST_Intersects(p.geom, t.box)
+		WHERE p.min_zoom <= $1 AND ` + meets("p.geom") + `
 		ORDER BY p.code`, banded: true},
 
 	"kabupaten_kota": {sql: `SELECT b.code AS kode, b.name AS nama, b.provinsi_code AS "provinsiCode", b.kind,
 			` + roundArea("b.area_sq_m") + ` AS "areaSqM", b.derived, ` + areaGeom(bandGeom("kabupaten_kota", "b")) + `
 		FROM kabupaten_kota b, t
-		WHERE b.geom && t.box AND ST_Intersects(b.geom, t.box)
+		WHERE b.min_zoom <= $1 AND ` + meets("b.geom") + `
 		ORDER BY b.code`, banded: true},
 
 	"forums": {sql: `SELECT fo.id, fo.name, fo.status, ` + label(12, "fo.status") + ` AS "statusLabelId",
