@@ -10,9 +10,11 @@ import (
 // MinPixels is how many pixels of a 512 px tile an area must span (the
 // larger side of its bound in Web Mercator) to be drawn at a zoom: an area
 // smaller than that is not drawn there, as tippecanoe's per-feature
-// minzoom. The value is measured (README, "National scale"): at 1 px the
-// national z5 kelurahan tile over Jakarta is ... KB.
-const MinPixels = 1
+// minzoom. The value is measured so that the densest national kelurahan
+// tile, z5 over Jakarta, stays under 500 KB (the README, "National
+// scale", has the figures per threshold); at 4 px (32 tile units) no
+// drawn area is left to collapse on the tile grid either.
+const MinPixels = 4
 
 // MaxMinZoom is the deepest min zoom an area is given: at it every area is
 // drawn, however small (an area under MinPixels there is a data error, not
