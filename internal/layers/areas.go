@@ -36,7 +36,7 @@ func kecamatanLayer() *Layer {
 		r := values{l, q.Filter}
 		codes := r.list("kode")
 		rd := reads(s, q)
-		ks, err := rd.kecamatans(ctx, domain.KecamatanFilter{})
+		ks, err := rd.kecamatans(ctx, domain.KecamatanFilter{}, rd.z)
 		if err != nil {
 			return Result{}, err
 		}
@@ -45,7 +45,7 @@ func kecamatanLayer() *Layer {
 		// intersection rule in one place.
 		var inBox map[string]bool
 		if q.BBox != nil {
-			kels, err := rd.kelurahans(ctx, domain.KelurahanFilter{BBox: q.BBox})
+			kels, err := rd.kelurahans(ctx, domain.KelurahanFilter{BBox: q.BBox}, allZooms)
 			if err != nil {
 				return Result{}, err
 			}
@@ -121,7 +121,8 @@ func kelurahanLayer() *Layer {
 			return Result{}, err
 		}
 		codes := r.list("kode")
-		ks, err := reads(s, q).kelurahans(ctx, f)
+		rd := reads(s, q)
+		ks, err := rd.kelurahans(ctx, f, rd.z)
 		if err != nil {
 			return Result{}, err
 		}

@@ -2,6 +2,7 @@ package layers
 
 import (
 	"context"
+	"math"
 
 	"github.com/paulmach/orb"
 
@@ -28,26 +29,49 @@ type Bands interface {
 
 // SharedAreas is implemented by a store whose areas never change once
 // loaded (the embedded store): it can hand out its own geometries rather
-// than copies, for callers that only read them (Query.Shared).
+// than copies, for callers that only read them (Query.Shared), and leave
+// out, before it makes records of them, the areas that a tile at zoom z
+// does not draw (MinZoom above z; pass a z of math.MaxInt for all).
 type SharedAreas interface {
-	SharedProvinsis(ctx context.Context) ([]domain.Provinsi, error)
-	SharedKabupatenKotas(ctx context.Context, f domain.KabupatenKotaFilter) ([]domain.KabupatenKota, error)
-	SharedKecamatans(ctx context.Context, f domain.KecamatanFilter) ([]domain.Kecamatan, error)
-	SharedKelurahans(ctx context.Context, f domain.KelurahanFilter) ([]domain.Kelurahan, error)
+	SharedProvinsis(ctx context.Context, z int) ([]domain.Provinsi, error)
+	SharedKabupatenKotas(ctx context.Context, f domain.KabupatenKotaFilter, z int) ([]domain.KabupatenKota, error)
+	SharedKecamatans(ctx context.Context, f domain.KecamatanFilter, z int) ([]domain.Kecamatan, error)
+	SharedKelurahans(ctx context.Context, f domain.KelurahanFilter, z int) ([]domain.Kelurahan, error)
 }
 
 // areaReads are the store's area reads for a query: the shared ones when
-// the query allows and the store has them.
+// the query allows and the store has them. z is the zoom whose undrawn
+// areas a shared read may leave out.
 type areaReads struct {
-	provinsis      func(ctx context.Context) ([]domain.Provinsi, error)
-	kabupatenKotas func(ctx context.Context, f domain.KabupatenKotaFilter) ([]domain.KabupatenKota, error)
-	kecamatans     func(ctx context.Context, f domain.KecamatanFilter) ([]domain.Kecamatan, error)
-	kelurahans     func(ctx context.Context, f domain.KelurahanFilter) ([]domain.Kelurahan, error)
+	provinsis      func(ctx context.Context, z int) ([]domain.Provinsi, error)
+	kabupatenKotas func(ctx context.Context, f domain.KabupatenKotaFilter, z int) ([]domain.KabupatenKota, error)
+	kecamatans     func(ctx context.Context, f domain.KecamatanFilter, z int) ([]domain.Kecamatan, error)
+	kelurahans     func(ctx context.Context, f domain.KelurahanFilter, z int) ([]domain.Kelurahan, error)
+	z              int
 }
+
+// allZooms asks a shared read for every area.
+const allZooms = math.MaxInt
 
 func reads(s store.Store, q Query) areaReads {
 	if sh, ok := s.(SharedAreas); ok && q.Shared {
-		return areaReads{sh.SharedProvinsis, sh.SharedKabupatenKotas, sh.SharedKecamatans, sh.SharedKelurahans}
+		z := allZooms
+		if q.Zoom != nil {
+			z = *q.Zoom
+		}
+		return areaReads{sh.SharedProvinsis, sh.SharedKabupatenKotas, sh.SharedKecamatans, sh.SharedKelurahans, z}
 	}
-	return areaReads{s.Provinsis, s.KabupatenKotas, s.Kecamatans, s.Kelurahans}
+	return areaReads{
+		provinsis: func(ctx context.Context, _ int) ([]domain.Provinsi, error) { return s.Provinsis(ctx) },
+		kabupatenKotas: func(ctx context.Context, f domain.KabupatenKotaFilter, _ int) ([]domain.KabupatenKota, error) {
+			return s.KabupatenKotas(ctx, f)
+		},
+		kecamatans: func(ctx context.Context, f domain.KecamatanFilter, _ int) ([]domain.Kecamatan, error) {
+			return s.Kecamatans(ctx, f)
+		},
+		kelurahans: func(ctx context.Context, f domain.KelurahanFilter, _ int) ([]domain.Kelurahan, error) {
+			return s.Kelurahans(ctx, f)
+		},
+		z: allZooms,
+	}
 }

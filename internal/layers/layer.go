@@ -73,6 +73,10 @@ type Query struct {
 	// copies. The tile encoder sets it where it draws areas from their
 	// bands and never touches the originals.
 	Shared bool
+	// Zoom, with Shared, lets an area layer leave out the areas that a
+	// tile at that zoom does not draw (under their min zoom, see Bands),
+	// as the tile encoder does in any case.
+	Zoom *int
 }
 
 // Result is one window of features, whether more follow, and the number

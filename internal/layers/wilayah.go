@@ -36,7 +36,8 @@ func provinsiLayer() *Layer {
 	}
 	l.fetch = func(ctx context.Context, s store.Store, q Query) (Result, error) {
 		codes := values{l, q.Filter}.list("kode")
-		ps, err := reads(s, q).provinsis(ctx)
+		rd := reads(s, q)
+		ps, err := rd.provinsis(ctx, rd.z)
 		if err != nil {
 			return Result{}, err
 		}
@@ -94,7 +95,8 @@ func kabupatenKotaLayer() *Layer {
 		if err != nil {
 			return Result{}, err
 		}
-		ks, err := reads(s, q).kabupatenKotas(ctx, domain.KabupatenKotaFilter{ProvinsiCode: prov})
+		rd := reads(s, q)
+		ks, err := rd.kabupatenKotas(ctx, domain.KabupatenKotaFilter{ProvinsiCode: prov}, rd.z)
 		if err != nil {
 			return Result{}, err
 		}

@@ -45,7 +45,8 @@ func Encode(ctx context.Context, s store.Store, l *layers.Layer, t maptile.Tile)
 		s = c.Source()
 	}
 	shared := bandsDrawn(s, l, t)
-	res, err := l.Fetch(ctx, s, layers.Query{BBox: &box, Shared: shared})
+	z := int(t.Z)
+	res, err := l.Fetch(ctx, s, layers.Query{BBox: &box, Shared: shared, Zoom: &z})
 	if err != nil {
 		return nil, err
 	}

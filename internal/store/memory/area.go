@@ -28,8 +28,15 @@ func (s *Store) Provinsis(ctx context.Context) ([]domain.Provinsi, error) {
 
 // SharedProvinsis is Provinsis with the store's own geometries
 // (layers.SharedAreas).
-func (s *Store) SharedProvinsis(ctx context.Context) ([]domain.Provinsi, error) {
-	return slices.Clone(s.snapshot().provinsis), nil
+func (s *Store) SharedProvinsis(ctx context.Context, z int) ([]domain.Provinsi, error) {
+	d := s.snapshot()
+	out := []domain.Provinsi{}
+	for _, p := range d.provinsis {
+		if d.drawn("provinsi", p.Code, z) {
+			out = append(out, p)
+		}
+	}
+	return out, nil
 }
 
 // Provinsi returns one provinsi, or ENOTFOUND.
@@ -44,20 +51,20 @@ func (s *Store) Provinsi(ctx context.Context, code string) (domain.Provinsi, err
 
 // KabupatenKotas returns the kabupaten/kota matching f ordered by code.
 func (s *Store) KabupatenKotas(ctx context.Context, f domain.KabupatenKotaFilter) ([]domain.KabupatenKota, error) {
-	return s.kabupatenKotas(f, cloneKabupatenKota), nil
+	return s.kabupatenKotas(f, cloneKabupatenKota, allZooms), nil
 }
 
 // SharedKabupatenKotas is KabupatenKotas with the store's own geometries
 // (layers.SharedAreas).
-func (s *Store) SharedKabupatenKotas(ctx context.Context, f domain.KabupatenKotaFilter) ([]domain.KabupatenKota, error) {
-	return s.kabupatenKotas(f, shared), nil
+func (s *Store) SharedKabupatenKotas(ctx context.Context, f domain.KabupatenKotaFilter, z int) ([]domain.KabupatenKota, error) {
+	return s.kabupatenKotas(f, shared, z), nil
 }
 
-func (s *Store) kabupatenKotas(f domain.KabupatenKotaFilter, clone func(domain.KabupatenKota) domain.KabupatenKota) []domain.KabupatenKota {
+func (s *Store) kabupatenKotas(f domain.KabupatenKotaFilter, clone func(domain.KabupatenKota) domain.KabupatenKota, z int) []domain.KabupatenKota {
 	d := s.snapshot()
 	out := []domain.KabupatenKota{}
 	for _, k := range d.kabupatens {
-		if f.ProvinsiCode != "" && k.ProvinsiCode != f.ProvinsiCode {
+		if (f.ProvinsiCode != "" && k.ProvinsiCode != f.ProvinsiCode) || !d.drawn("kabupaten_kota", k.Code, z) {
 			continue
 		}
 		out = append(out, clone(k))

@@ -1,6 +1,8 @@
 package memory
 
 import (
+	"math"
+
 	"github.com/paulmach/orb"
 
 	"github.com/serasi/serasi/internal/boundaries"
@@ -62,6 +64,15 @@ func (s *Store) BandGeometry(layer, code string, z int) (orb.Geometry, bool) {
 func (s *Store) MinZoom(layer, code string) (int, bool) {
 	z, ok := s.snapshot().minZoom[layer][code]
 	return z, ok
+}
+
+// allZooms asks the shared reads for every area.
+const allZooms = math.MaxInt
+
+// drawn reports whether a tile at zoom z draws the area (its min zoom is
+// at most z).
+func (d *data) drawn(layer, code string, z int) bool {
+	return z == allZooms || d.minZoom[layer][code] <= z
 }
 
 // minZooms computes generalise.MinZoom for every area of one level.

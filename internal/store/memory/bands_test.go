@@ -2,6 +2,7 @@ package memory_test
 
 import (
 	"context"
+	"math"
 	"testing"
 
 	"github.com/paulmach/orb"
@@ -109,7 +110,8 @@ func TestMinZoom(t *testing.T) {
 	}
 }
 
-// TestSharedKelurahans: the shared read gives what Kelurahans gives.
+// TestSharedKelurahans: the shared read gives what Kelurahans gives, less
+// the kelurahan under their min zoom when it is asked for a zoom.
 func TestSharedKelurahans(t *testing.T) {
 	s, err := memory.New(geodata.FS)
 	if err != nil {
@@ -122,9 +124,24 @@ func TestSharedKelurahans(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	got, err := s.SharedKelurahans(ctx, f)
+	got, err := s.SharedKelurahans(ctx, f, math.MaxInt)
 	if err != nil {
 		t.Fatal(err)
+	}
+	// At a zoom, only those drawn there.
+	const z = 7
+	drawn, err := s.SharedKelurahans(ctx, f, z)
+	if err != nil {
+		t.Fatal(err)
+	}
+	n := 0
+	for _, k := range want {
+		if generalise.MinZoom(k.Bound) <= z {
+			n++
+		}
+	}
+	if len(drawn) != n || n == 0 || n == len(want) {
+		t.Errorf("z%d: %d shared, want %d of %d", z, len(drawn), n, len(want))
 	}
 	if len(want) == 0 || len(got) != len(want) {
 		t.Fatalf("%d shared, %d copied; want the same, some", len(got), len(want))

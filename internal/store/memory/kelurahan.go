@@ -14,21 +14,21 @@ import (
 
 // Kecamatans returns the kecamatan matching f ordered by code.
 func (s *Store) Kecamatans(ctx context.Context, f domain.KecamatanFilter) ([]domain.Kecamatan, error) {
-	return s.kecamatans(f, cloneKecamatan), nil
+	return s.kecamatans(f, cloneKecamatan, allZooms), nil
 }
 
 // SharedKecamatans is Kecamatans with the store's own geometries
 // (layers.SharedAreas).
-func (s *Store) SharedKecamatans(ctx context.Context, f domain.KecamatanFilter) ([]domain.Kecamatan, error) {
-	return s.kecamatans(f, shared), nil
+func (s *Store) SharedKecamatans(ctx context.Context, f domain.KecamatanFilter, z int) ([]domain.Kecamatan, error) {
+	return s.kecamatans(f, shared, z), nil
 }
 
-func (s *Store) kecamatans(f domain.KecamatanFilter, clone func(domain.Kecamatan) domain.Kecamatan) []domain.Kecamatan {
+func (s *Store) kecamatans(f domain.KecamatanFilter, clone func(domain.Kecamatan) domain.Kecamatan, z int) []domain.Kecamatan {
 	d := s.snapshot()
 	out := []domain.Kecamatan{}
 	for _, k := range d.kecamatans {
 		if (f.ProvinsiCode != "" && domain.ProvinsiCodeOf(k.Code) != f.ProvinsiCode) ||
-			(f.KabupatenKotaCode != "" && k.KabupatenKotaCode != f.KabupatenKotaCode) {
+			(f.KabupatenKotaCode != "" && k.KabupatenKotaCode != f.KabupatenKotaCode) || !d.drawn("kecamatan", k.Code, z) {
 			continue
 		}
 		out = append(out, clone(k))
@@ -49,17 +49,17 @@ func (s *Store) Kecamatan(ctx context.Context, code string) (domain.Kecamatan, e
 // Kelurahans returns the kelurahan matching f ordered by code. BBox keeps
 // kelurahan whose polygon (not just its bound) intersects the box.
 func (s *Store) Kelurahans(ctx context.Context, f domain.KelurahanFilter) ([]domain.Kelurahan, error) {
-	return s.kelurahans(f, cloneKelurahan)
+	return s.kelurahans(f, cloneKelurahan, allZooms)
 }
 
 // SharedKelurahans is Kelurahans with the store's own geometries
 // (layers.SharedAreas): a national low-zoom tile meets tens of thousands
 // of kelurahan whose originals it does not draw.
-func (s *Store) SharedKelurahans(ctx context.Context, f domain.KelurahanFilter) ([]domain.Kelurahan, error) {
-	return s.kelurahans(f, shared)
+func (s *Store) SharedKelurahans(ctx context.Context, f domain.KelurahanFilter, z int) ([]domain.Kelurahan, error) {
+	return s.kelurahans(f, shared, z)
 }
 
-func (s *Store) kelurahans(f domain.KelurahanFilter, clone func(domain.Kelurahan) domain.Kelurahan) ([]domain.Kelurahan, error) {
+func (s *Store) kelurahans(f domain.KelurahanFilter, clone func(domain.Kelurahan) domain.Kelurahan, z int) ([]domain.Kelurahan, error) {
 	if err := store.ValidateKelurahanFilter(f); err != nil {
 		return nil, err
 	}
@@ -77,7 +77,8 @@ func (s *Store) kelurahans(f domain.KelurahanFilter, clone func(domain.Kelurahan
 	for _, i := range d.kelurahanCandidates(f) {
 		k := d.kelurahans[i]
 		switch {
-		case f.ProvinsiCode != "" && domain.ProvinsiCodeOf(k.Code) != f.ProvinsiCode,
+		case !d.drawn("kelurahan", k.Code, z),
+			f.ProvinsiCode != "" && domain.ProvinsiCodeOf(k.Code) != f.ProvinsiCode,
 			f.KabupatenKotaCode != "" && domain.KabupatenKotaCodeOf(k.Code) != f.KabupatenKotaCode,
 			f.KecamatanCode != "" && k.KecamatanCode != f.KecamatanCode,
 			f.Jenis != "" && k.Jenis != f.Jenis,
