@@ -65,10 +65,18 @@ func TestMigrateUpDownUp(t *testing.T) {
 		t.Errorf("after up: %d of provinsi and kabupaten_kota (%v)", upper, err)
 	}
 
-	// down rolls back one migration at a time: first the generalised
-	// bands (00008), then the provinsi and kabupaten/kota (00007), then the kelurahan neighbours (00006), then the change feed (00005), then the planar
+	// down rolls back one migration at a time: first the min zooms
+	// (00009), then the generalised bands (00008), then the provinsi and kabupaten/kota (00007), then the kelurahan neighbours (00006), then the change feed (00005), then the planar
 	// copy of projects (00004), then the tokens and the audit trail
 	// (00003), then the program tables; the areas stay.
+	if err := postgis.Migrate(ctx, db, postgis.MigrateDown); err != nil {
+		t.Fatal(err)
+	}
+	var minZoomColumns int
+	if err := db.QueryRow(`SELECT count(*) FROM information_schema.columns
+		WHERE table_schema = 'public' AND column_name = 'min_zoom'`).Scan(&minZoomColumns); err != nil || minZoomColumns != 0 {
+		t.Errorf("after one down: %d min_zoom columns left (%v)", minZoomColumns, err)
+	}
 	if err := postgis.Migrate(ctx, db, postgis.MigrateDown); err != nil {
 		t.Fatal(err)
 	}
