@@ -5,8 +5,10 @@ package tiles
 
 import (
 	"context"
+	"math"
 
 	"github.com/paulmach/orb"
+	"github.com/paulmach/orb/clip"
 	"github.com/paulmach/orb/encoding/mvt"
 	"github.com/paulmach/orb/geojson"
 	"github.com/paulmach/orb/maptile"
@@ -65,7 +67,11 @@ func encodeFeatures(ctx context.Context, l *layers.Layer, t maptile.Tile, feats 
 }
 
 // shape projects, clips and simplifies the features of tile t, dropping
-// those with nothing left in it; it keeps their IDs.
+// those with nothing left in it; it keeps their IDs. An area of a
+// generalised layer is never dropped: which areas a tile has is the rule's
+// (min zoom and the bbox of the original), not the encoder's, so one whose
+// drawn geometry clips or collapses to nothing is drawn as a dot (see
+// dot), as PostGIS's tile query does.
 func shape(ctx context.Context, l *layers.Layer, t maptile.Tile, feats []*geojson.Feature) ([]*geojson.Feature, error) {
 	dp := simplify.DouglasPeucker(tolerance(l, t))
 	kept := feats[:0]
@@ -77,15 +83,40 @@ func shape(ctx context.Context, l *layers.Layer, t maptile.Tile, feats []*geojso
 		}
 		chunk := &mvt.Layer{Extent: Extent, Features: feats[start:min(start+encodeChunk, len(feats))]}
 		chunk.ProjectToTile(t)
-		chunk.Clip(clipBound)
 		for _, f := range chunk.Features {
-			if g := tidy(dp, f.Geometry); g != nil {
+			if f.Geometry == nil {
+				continue
+			}
+			var b orb.Bound
+			if l.Generalised {
+				b = f.Geometry.Bound()
+			}
+			g := clip.Geometry(clipBound, f.Geometry)
+			if g != nil {
+				g = tidy(dp, g)
+			}
+			if g == nil && l.Generalised {
+				g = dot(b)
+			}
+			if g != nil {
 				f.Geometry = g
 				kept = append(kept, f)
 			}
 		}
 	}
 	return kept, ctx.Err()
+}
+
+// dot is what an area draws whose geometry clips or collapses to nothing
+// in the tile: a square of one tile unit (an eighth of a pixel) at the
+// centre of its bound b (tile units, before clipping), moved into the
+// buffered tile. PostGIS's tile query draws the same (internal/store/
+// postgis, tiles.go).
+func dot(b orb.Bound) orb.Polygon {
+	c := b.Center()
+	x := math.Floor(min(max(c[0], -Buffer), Extent+Buffer-1))
+	y := math.Floor(min(max(c[1], -Buffer), Extent+Buffer-1))
+	return orb.Polygon{{{x, y}, {x + 1, y}, {x + 1, y + 1}, {x, y + 1}, {x, y}}}
 }
 
 // encodeTagged is encodeFeatures for features whose properties come
