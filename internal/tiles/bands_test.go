@@ -2,6 +2,7 @@ package tiles_test
 
 import (
 	"context"
+	"math"
 	"testing"
 
 	"github.com/paulmach/orb"
@@ -187,4 +188,37 @@ func encodeLayer(t *testing.T, s store.Store, l *layers.Layer, tile maptile.Tile
 		return nil, err
 	}
 	return ls[0], nil
+}
+
+// TestEncodeKeepsCollapsedAreas: an area whose drawn geometry collapses
+// in the tile is still in it, as a one-unit dot at the centre of its
+// bound: which areas a tile has is the rule's, not the encoder's.
+func TestEncodeKeepsCollapsedAreas(t *testing.T) {
+	tile := maptile.At(baubau, 10)
+	c := tile.Center()
+	flat := orb.Polygon{{c, {c[0] + 1e-3, c[1]}, {c[0] + 2e-3, c[1]}, c}} // no area
+	l, _ := layers.New().Lookup("kelurahan")
+	base := newStore(t)
+	plain, err := encodeLayer(t, base, l, tile)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := encodeLayer(t, &bandStore{Store: base, square: flat}, l, tile)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(got.Features) != len(plain.Features) {
+		t.Fatalf("%d features with collapsed bands, %d without; want the same", len(got.Features), len(plain.Features))
+	}
+	dots := 0
+	for _, f := range got.Features {
+		if p, ok := f.Geometry.(orb.Polygon); ok && len(p) == 1 && len(p[0]) == 5 {
+			if b := p.Bound(); b.Max[0]-b.Min[0] == 1 && b.Max[1]-b.Min[1] == 1 && math.Abs(b.Min[1]-2048) < 64 {
+				dots++
+			}
+		}
+	}
+	if dots != len(got.Features)-1 { // Wale has no band
+		t.Errorf("%d of %d features drawn as the dot", dots, len(got.Features))
+	}
 }
