@@ -115,13 +115,22 @@ func (r *reader) finish() (*Set, error) {
 	r.report.Kecamatans, r.report.Kelurahans = len(s.Kecamatans), len(s.Kelurahans)
 	r.childless()
 	if gen := r.opt.Generalise; gen != nil {
-		s.Generalised.Provinsis = generalise(s.Provinsis, gen, func(p domain.Provinsi) orb.Geometry { return p.Geometry })
-		s.Generalised.KabupatenKotas = generalise(s.KabupatenKotas, gen, func(k domain.KabupatenKota) orb.Geometry { return k.Geometry })
-		s.Generalised.Kecamatans = generalise(s.Kecamatans, gen, func(k domain.Kecamatan) orb.Geometry { return k.Geometry })
-		s.Generalised.Kelurahans = generalise(s.Kelurahans, gen, func(k domain.Kelurahan) orb.Geometry { return k.Geometry })
+		s.Generalised = Generalise(s, gen)
 	}
 	s.Report = r.report
 	return s, nil
+}
+
+// Generalise calls gen once per geometry of every level of s, as Read
+// does with Options.Generalise, and returns the results parallel to s's
+// records (for a set read without it).
+func Generalise(s *Set, gen func(orb.Geometry) []orb.Geometry) Generalised {
+	return Generalised{
+		Provinsis:      generalise(s.Provinsis, gen, func(p domain.Provinsi) orb.Geometry { return p.Geometry }),
+		KabupatenKotas: generalise(s.KabupatenKotas, gen, func(k domain.KabupatenKota) orb.Geometry { return k.Geometry }),
+		Kecamatans:     generalise(s.Kecamatans, gen, func(k domain.Kecamatan) orb.Geometry { return k.Geometry }),
+		Kelurahans:     generalise(s.Kelurahans, gen, func(k domain.Kelurahan) orb.Geometry { return k.Geometry }),
+	}
 }
 
 func generalise[T any](xs []T, gen func(orb.Geometry) []orb.Geometry, geom func(T) orb.Geometry) [][]orb.Geometry {

@@ -25,4 +25,9 @@
 //     clockwise) and must be valid in the OGC sense (as ST_IsValid); if
 //     it is not, the whole geometry is simplified again at half the
 //     tolerance, and after MaxRetries halvings the original is kept.
+//
+// Besides its geometry per band, each area has a min zoom (MinZoom of the
+// bound of its original geometry): a tile below it does not draw the area
+// at all, in either store, so an area too small to see is left out by one
+// rule rather than by whichever encoder's grid it collapses on.
 package generalise

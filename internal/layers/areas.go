@@ -35,7 +35,8 @@ func kecamatanLayer() *Layer {
 	l.fetch = func(ctx context.Context, s store.Store, q Query) (Result, error) {
 		r := values{l, q.Filter}
 		codes := r.list("kode")
-		all, err := KecamatanFeatures(ctx, s)
+		rd := reads(s, q)
+		ks, err := rd.kecamatans(ctx, domain.KecamatanFilter{}, rd.z)
 		if err != nil {
 			return Result{}, err
 		}
@@ -44,7 +45,7 @@ func kecamatanLayer() *Layer {
 		// intersection rule in one place.
 		var inBox map[string]bool
 		if q.BBox != nil {
-			kels, err := s.Kelurahans(ctx, domain.KelurahanFilter{BBox: q.BBox})
+			kels, err := rd.kelurahans(ctx, domain.KelurahanFilter{BBox: q.BBox}, allZooms)
 			if err != nil {
 				return Result{}, err
 			}
@@ -54,12 +55,11 @@ func kecamatanLayer() *Layer {
 			}
 		}
 		var feats []*geojson.Feature
-		for _, fe := range all {
-			code := fe.ID.(string)
-			if (codes != nil && !slices.Contains(codes, code)) || (inBox != nil && !inBox[code]) {
+		for _, k := range ks {
+			if (codes != nil && !slices.Contains(codes, k.Code)) || (inBox != nil && !inBox[k.Code]) {
 				continue
 			}
-			feats = append(feats, fe)
+			feats = append(feats, kecamatanFeature(k))
 		}
 		return window(feats, q), nil
 	}
@@ -121,19 +121,20 @@ func kelurahanLayer() *Layer {
 			return Result{}, err
 		}
 		codes := r.list("kode")
-		if codes == nil {
+		if codes == nil && !q.Shared {
 			return kelurahanPage(ctx, s, f, q)
 		}
-		all, err := KelurahanFeatures(ctx, s, f)
+		rd := reads(s, q)
+		ks, err := rd.kelurahans(ctx, f, rd.z)
 		if err != nil {
 			return Result{}, err
 		}
 		var feats []*geojson.Feature
-		for _, fe := range all {
-			if codes != nil && !slices.Contains(codes, fe.ID.(string)) {
+		for _, k := range ks {
+			if codes != nil && !slices.Contains(codes, k.Code) {
 				continue
 			}
-			feats = append(feats, fe)
+			feats = append(feats, kelurahanFeature(k))
 		}
 		return window(feats, q), nil
 	}

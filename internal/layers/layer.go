@@ -72,6 +72,15 @@ type Query struct {
 	// Encoded asks for Result.Encoded, which a copy may give (it keeps
 	// the encodings of the features it has been asked for).
 	Encoded bool
+	// Shared says the caller only reads the features' geometries: an area
+	// layer may then hand out the store's own (SharedAreas) rather than
+	// copies. The tile encoder sets it where it draws areas from their
+	// bands and never touches the originals.
+	Shared bool
+	// Zoom, with Shared, lets an area layer leave out the areas that a
+	// tile at that zoom does not draw (under their min zoom, see Bands),
+	// as the tile encoder does in any case.
+	Zoom *int
 }
 
 // Result is one window of features, whether more follow, and the number

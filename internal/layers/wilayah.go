@@ -36,7 +36,8 @@ func provinsiLayer() *Layer {
 	}
 	l.fetch = func(ctx context.Context, s store.Store, q Query) (Result, error) {
 		codes := values{l, q.Filter}.list("kode")
-		ps, err := s.Provinsis(ctx)
+		rd := reads(s, q)
+		ps, err := rd.provinsis(ctx, rd.z)
 		if err != nil {
 			return Result{}, err
 		}
@@ -94,7 +95,8 @@ func kabupatenKotaLayer() *Layer {
 		if err != nil {
 			return Result{}, err
 		}
-		ks, err := s.KabupatenKotas(ctx, domain.KabupatenKotaFilter{ProvinsiCode: prov})
+		rd := reads(s, q)
+		ks, err := rd.kabupatenKotas(ctx, domain.KabupatenKotaFilter{ProvinsiCode: prov}, rd.z)
 		if err != nil {
 			return Result{}, err
 		}
@@ -130,5 +132,9 @@ func meets(box *orb.Bound, b orb.Bound, g orb.Geometry) bool {
 	if box == nil {
 		return true
 	}
-	return box.Intersects(b) && spatial.Intersects(g, box.ToPolygon())
+	if !box.Intersects(b) {
+		return false
+	}
+	// A polygon whose bound lies inside the box meets it.
+	return (box.Contains(b.Min) && box.Contains(b.Max)) || spatial.Intersects(g, box.ToPolygon())
 }

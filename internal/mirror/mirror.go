@@ -76,6 +76,9 @@ type item struct {
 	bound orb.Bound
 	geom  orb.Geometry
 	point bool // a point layer: in a box when the box covers it
+	// minZoom is the lowest zoom whose tiles draw an area
+	// (generalise.MinZoom of its bound, as its store decides).
+	minZoom int
 	// props holds the feature's properties (a tile carries those of
 	// tags: no nulls, no Detail fields).
 	props geojson.Properties
@@ -167,6 +170,9 @@ func (m *Mirror) newItem(l *layers.Layer, f *geojson.Feature) *item {
 	if f.Geometry != nil {
 		it.bound = f.Geometry.Bound()
 		_, it.point = f.Geometry.(orb.Point)
+		if l.Generalised {
+			it.minZoom = generalise.MinZoom(it.bound)
+		}
 	}
 	return it
 }
@@ -458,13 +464,13 @@ func (m *Mirror) TileFeatures(l *layers.Layer, t maptile.Tile, box orb.Bound) ([
 	if l.Name == "kecamatan" {
 		in := m.kecamatansIn(box, poly)
 		for _, it := range st.items {
-			if in[it.id] {
+			if in[it.id] && it.minZoom <= int(t.Z) {
 				picked = append(picked, it)
 			}
 		}
 	} else {
 		st.index.Search(box.Min, box.Max, func(_, _ [2]float64, it *item) bool {
-			if it.meets(box, poly) {
+			if it.minZoom <= int(t.Z) && it.meets(box, poly) {
 				picked = append(picked, it)
 			}
 			return true

@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/paulmach/orb"
+	"github.com/paulmach/orb/encoding/mvt"
 	"github.com/paulmach/orb/geojson"
 	"github.com/paulmach/orb/maptile"
 
@@ -276,7 +277,8 @@ func TestTilesDrawBands(t *testing.T) {
 			if !bytes.Equal(want, got) {
 				t.Errorf("%T z%d: the copy's tile (%d B) differs from the store's (%d B)", src, z, len(got), len(want))
 			}
-			if _, ok := src.(*memory.Store); ok && z < 12 && bytes.Equal(got, original(tile)) {
+			// Where no kelurahan is over its min zoom there is nothing to draw.
+			if _, ok := src.(*memory.Store); ok && z < 12 && drawsFeatures(t, got) && bytes.Equal(got, original(tile)) {
 				t.Errorf("z%d: the copy drew the original geometries, not the band's", z)
 			}
 		}
@@ -316,4 +318,13 @@ func TestLayersOption(t *testing.T) {
 	if n := m.Len(); n["kelurahan"] != 0 || n["projects"] < 100 {
 		t.Errorf("the copy holds %v", n)
 	}
+}
+
+func drawsFeatures(t *testing.T, tile []byte) bool {
+	t.Helper()
+	ls, err := mvt.Unmarshal(tile)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return len(ls) == 1 && len(ls[0].Features) > 0
 }

@@ -7,8 +7,10 @@ import (
 	"bytes"
 	"context"
 	"encoding/binary"
+	"math"
 
 	"github.com/paulmach/orb"
+	"github.com/paulmach/orb/clip"
 	"github.com/paulmach/orb/encoding/mvt"
 	"github.com/paulmach/orb/encoding/mvt/vectortile"
 	"github.com/paulmach/orb/geojson"
@@ -47,12 +49,13 @@ func Encode(ctx context.Context, s store.Store, l *layers.Layer, t maptile.Tile)
 		}
 		s = c.Source()
 	}
-	res, err := l.Fetch(ctx, s, layers.Query{BBox: &box})
+	shared := bandsDrawn(s, l, t)
+	z := int(t.Z)
+	res, err := l.Fetch(ctx, s, layers.Query{BBox: &box, Shared: shared, Zoom: &z})
 	if err != nil {
 		return nil, err
 	}
-	feats := tileFeatures(l, res.Features)
-	withBands(s, l, t, feats)
+	feats := drawn(s, l, t, tileFeatures(l, res.Features), shared)
 	return encodeFeatures(ctx, l, t, feats)
 }
 
@@ -67,7 +70,11 @@ func encodeFeatures(ctx context.Context, l *layers.Layer, t maptile.Tile, feats 
 }
 
 // shape projects, clips and simplifies the features of tile t, dropping
-// those with nothing left in it; it keeps their IDs.
+// those with nothing left in it; it keeps their IDs. An area of a
+// generalised layer is never dropped: which areas a tile has is the rule's
+// (min zoom and the bbox of the original), not the encoder's, so one whose
+// drawn geometry clips or collapses to nothing is drawn as a dot (see
+// dot), as PostGIS's tile query does.
 func shape(ctx context.Context, l *layers.Layer, t maptile.Tile, feats []*geojson.Feature) ([]*geojson.Feature, error) {
 	dp := simplify.DouglasPeucker(tolerance(l, t))
 	kept := feats[:0]
@@ -79,15 +86,40 @@ func shape(ctx context.Context, l *layers.Layer, t maptile.Tile, feats []*geojso
 		}
 		chunk := &mvt.Layer{Extent: Extent, Features: feats[start:min(start+encodeChunk, len(feats))]}
 		chunk.ProjectToTile(t)
-		chunk.Clip(clipBound)
 		for _, f := range chunk.Features {
-			if g := tidy(dp, f.Geometry); g != nil {
+			if f.Geometry == nil {
+				continue
+			}
+			var b orb.Bound
+			if l.Generalised {
+				b = f.Geometry.Bound()
+			}
+			g := clip.Geometry(clipBound, f.Geometry)
+			if g != nil {
+				g = tidy(dp, g)
+			}
+			if g == nil && l.Generalised {
+				g = dot(b)
+			}
+			if g != nil {
 				f.Geometry = g
 				kept = append(kept, f)
 			}
 		}
 	}
 	return kept, ctx.Err()
+}
+
+// dot is what an area draws whose geometry clips or collapses to nothing
+// in the tile: a square of one tile unit (an eighth of a pixel) at the
+// centre of its bound b (tile units, before clipping), moved into the
+// buffered tile. PostGIS's tile query draws the same (internal/store/
+// postgis, tiles.go).
+func dot(b orb.Bound) orb.Polygon {
+	c := b.Center()
+	x := math.Floor(min(max(c[0], -Buffer), Extent+Buffer-1))
+	y := math.Floor(min(max(c[1], -Buffer), Extent+Buffer-1))
+	return orb.Polygon{{{x, y}, {x + 1, y}, {x + 1, y + 1}, {x, y + 1}, {x, y}}}
 }
 
 // encodeTagged is encodeFeatures for features whose properties come

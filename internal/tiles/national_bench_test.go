@@ -2,6 +2,7 @@ package tiles_test
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
 	"os"
 	"slices"
@@ -19,6 +20,8 @@ import (
 	"github.com/serasi/serasi/internal/layers"
 	"github.com/serasi/serasi/internal/store"
 	"github.com/serasi/serasi/internal/store/memory"
+	"github.com/serasi/serasi/internal/store/postgis"
+	"github.com/serasi/serasi/internal/store/postgis/postgistest"
 	"github.com/serasi/serasi/internal/tiles"
 )
 
@@ -28,6 +31,7 @@ var jakarta = orb.Point{106.8272, -6.1754}
 
 var nationalMemory struct {
 	once sync.Once
+	set  *boundaries.Set
 	s    *memory.Store
 	err  error
 }
@@ -44,6 +48,7 @@ func nationalStore(b *testing.B) *memory.Store {
 			nationalMemory.err = err
 			return
 		}
+		nationalMemory.set = set
 		dir, err := os.MkdirTemp("", "serasi-national-tiles-")
 		if err != nil {
 			nationalMemory.err = err
@@ -92,6 +97,56 @@ func BenchmarkKelurahanTilesNational(b *testing.B) {
 				for b.Loop() {
 					start := time.Now()
 					data, err := tiles.Encode(ctx, v.s, l, tile)
+					times = append(times, time.Since(start))
+					if err != nil {
+						b.Fatal(err)
+					}
+					size = len(data)
+				}
+				slices.Sort(times)
+				b.ReportMetric(float64(times[len(times)/2].Microseconds())/1000, "ms-p50/tile")
+				b.ReportMetric(float64(size)/1024, "KB/tile")
+			})
+		}
+	}
+}
+
+// BenchmarkKelurahanTilesNationalPostGIS renders, uncached, the kelurahan
+// tile over Jakarta at every zoom 4-14 from PostGIS (ST_AsMVT, the
+// national boundaries imported with their bands as `serasi import
+// boundaries` does) and from the embedded store with the same import (the
+// Go encoder), interleaved zoom by zoom. It reports the median render
+// time and the tile size of each. The import takes most of the run (about
+// 13 minutes); without PostGIS or the national data it is skipped.
+//
+//	scripts/pgtest run -- go test ./internal/tiles -run '^$' -bench KelurahanTilesNationalPostGIS -benchtime 5x
+func BenchmarkKelurahanTilesNationalPostGIS(b *testing.B) {
+	u := postgistest.NewSeeded(b)
+	mem := nationalStore(b)
+	db, err := sql.Open("postgres", u)
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer db.Close()
+	if _, err := postgis.ImportBoundaries(context.Background(), db, nationalMemory.set); err != nil {
+		b.Fatal(err)
+	}
+	pg := postgistest.Open(b, u)
+	l, _ := layers.New().Lookup("kelurahan")
+	ctx := context.Background()
+	for z := maptile.Zoom(4); z <= 14; z++ {
+		tile := maptile.At(jakarta, z)
+		for _, v := range []struct {
+			name string
+			s    store.Store
+		}{{"postgis", pg}, {"embedded", mem}} {
+			b.Run(fmt.Sprintf("z%d/%s", z, v.name), func(b *testing.B) {
+				b.ReportAllocs()
+				var size int
+				var times []time.Duration
+				for b.Loop() {
+					start := time.Now()
+					data, err := tiles.Render(ctx, v.s, l, tile)
 					times = append(times, time.Since(start))
 					if err != nil {
 						b.Fatal(err)

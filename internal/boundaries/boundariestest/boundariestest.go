@@ -15,6 +15,7 @@ import (
 	"testing"
 
 	"github.com/serasi/serasi/internal/boundaries"
+	"github.com/serasi/serasi/internal/generalise"
 )
 
 // The archive's name and what the README says is in it.
@@ -71,6 +72,9 @@ var (
 	once sync.Once
 	set  *boundaries.Set
 	err  error
+
+	genOnce sync.Once
+	gen     *boundaries.Set
 )
 
 // National returns the set read from the archive (shared: do not change
@@ -83,4 +87,18 @@ func National(t testing.TB) *boundaries.Set {
 		t.Fatal(err)
 	}
 	return set
+}
+
+// NationalGeneralised is National with the generalised bands that `serasi
+// import boundaries` computes (generalise.Geometries), computed once per
+// test binary; the records are National's (shared: do not change them).
+func NationalGeneralised(t testing.TB) *boundaries.Set {
+	t.Helper()
+	s := National(t)
+	genOnce.Do(func() {
+		g := *s
+		g.Generalised = boundaries.Generalise(s, generalise.Geometries)
+		gen = &g
+	})
+	return gen
 }

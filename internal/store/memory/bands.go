@@ -1,6 +1,8 @@
 package memory
 
 import (
+	"math"
+
 	"github.com/paulmach/orb"
 
 	"github.com/serasi/serasi/internal/boundaries"
@@ -8,7 +10,10 @@ import (
 	"github.com/serasi/serasi/internal/layers"
 )
 
-var _ layers.Bands = (*Store)(nil)
+var (
+	_ layers.Bands       = (*Store)(nil)
+	_ layers.SharedAreas = (*Store)(nil)
+)
 
 // bands holds the generalised geometries of the imported boundaries by
 // layer and code; areas are never written, so it is set once at Open.
@@ -52,3 +57,36 @@ func (s *Store) BandGeometry(layer, code string, z int) (orb.Geometry, bool) {
 	}
 	return set[i], true
 }
+
+// MinZoom returns the lowest zoom at which an area is drawn (see
+// layers.Bands): generalise.MinZoom of its bound, computed at load for
+// the embedded and the imported areas alike.
+func (s *Store) MinZoom(layer, code string) (int, bool) {
+	z, ok := s.snapshot().minZoom[layer][code]
+	return z, ok
+}
+
+// allZooms asks the shared reads for every area.
+const allZooms = math.MaxInt
+
+// drawn reports whether a tile at zoom z draws the area (its min zoom is
+// at most z).
+func (d *data) drawn(layer, code string, z int) bool {
+	return z == allZooms || d.minZoom[layer][code] <= z
+}
+
+// minZooms computes generalise.MinZoom for every area of one level.
+func minZooms[T any](xs []T, of func(T) (code string, b orb.Bound, g orb.Geometry)) map[string]int {
+	m := make(map[string]int, len(xs))
+	for _, x := range xs {
+		code, b, g := of(x)
+		if b.IsZero() && g != nil {
+			b = g.Bound()
+		}
+		m[code] = generalise.MinZoom(b)
+	}
+	return m
+}
+
+// shared hands a record out as it is, geometry included (layers.SharedAreas).
+func shared[T any](x T) T { return x }

@@ -14,6 +14,16 @@ import (
 
 // Kecamatans returns the kecamatan matching f ordered by code.
 func (s *Store) Kecamatans(ctx context.Context, f domain.KecamatanFilter) ([]domain.Kecamatan, error) {
+	return s.kecamatans(f, cloneKecamatan, allZooms)
+}
+
+// SharedKecamatans is Kecamatans with the store's own geometries
+// (layers.SharedAreas).
+func (s *Store) SharedKecamatans(ctx context.Context, f domain.KecamatanFilter, z int) ([]domain.Kecamatan, error) {
+	return s.kecamatans(f, shared, z)
+}
+
+func (s *Store) kecamatans(f domain.KecamatanFilter, clone func(domain.Kecamatan) domain.Kecamatan, z int) ([]domain.Kecamatan, error) {
 	d := s.snapshot()
 	if f.Limit < 0 {
 		return nil, domain.Invalid("limit", "must not be negative")
@@ -25,10 +35,10 @@ func (s *Store) Kecamatans(ctx context.Context, f domain.KecamatanFilter) ([]dom
 		}
 		if (f.ProvinsiCode != "" && domain.ProvinsiCodeOf(k.Code) != f.ProvinsiCode) ||
 			(f.KabupatenKotaCode != "" && k.KabupatenKotaCode != f.KabupatenKotaCode) ||
-			(f.AfterCode != "" && k.Code <= f.AfterCode) {
+			(f.AfterCode != "" && k.Code <= f.AfterCode) || !d.drawn("kecamatan", k.Code, z) {
 			continue
 		}
-		out = append(out, cloneKecamatan(k))
+		out = append(out, clone(k))
 	}
 	return out, nil
 }
@@ -47,6 +57,17 @@ func (s *Store) Kecamatan(ctx context.Context, code string) (domain.Kecamatan, e
 // kelurahan whose polygon (not just its bound) intersects the box; with
 // f.Limit it stops at the Limit-th match.
 func (s *Store) Kelurahans(ctx context.Context, f domain.KelurahanFilter) ([]domain.Kelurahan, error) {
+	return s.kelurahans(f, cloneKelurahan, allZooms)
+}
+
+// SharedKelurahans is Kelurahans with the store's own geometries
+// (layers.SharedAreas): a national low-zoom tile meets tens of thousands
+// of kelurahan whose originals it does not draw.
+func (s *Store) SharedKelurahans(ctx context.Context, f domain.KelurahanFilter, z int) ([]domain.Kelurahan, error) {
+	return s.kelurahans(f, shared, z)
+}
+
+func (s *Store) kelurahans(f domain.KelurahanFilter, clone func(domain.Kelurahan) domain.Kelurahan, z int) ([]domain.Kelurahan, error) {
 	if err := store.ValidateKelurahanFilter(f); err != nil {
 		return nil, err
 	}
@@ -67,18 +88,19 @@ func (s *Store) Kelurahans(ctx context.Context, f domain.KelurahanFilter) ([]dom
 		}
 		k := d.kelurahans[i]
 		switch {
-		case f.ProvinsiCode != "" && domain.ProvinsiCodeOf(k.Code) != f.ProvinsiCode,
+		case !d.drawn("kelurahan", k.Code, z),
+			f.ProvinsiCode != "" && domain.ProvinsiCodeOf(k.Code) != f.ProvinsiCode,
 			f.KabupatenKotaCode != "" && domain.KabupatenKotaCodeOf(k.Code) != f.KabupatenKotaCode,
 			f.KecamatanCode != "" && k.KecamatanCode != f.KecamatanCode,
 			f.Jenis != "" && k.Jenis != f.Jenis,
 			name != "" && !strings.Contains(strings.ToLower(k.Name), name),
 			f.ConflictProne != nil && k.ConflictProne != *f.ConflictProne,
 			f.HasForum != nil && d.servedByActive[k.Code] != *f.HasForum,
-			f.BBox != nil && !(f.BBox.Intersects(k.Bound) && spatial.Intersects(k.Geometry, box)),
+			f.BBox != nil && !(f.BBox.Intersects(k.Bound) && (within(k.Bound, *f.BBox) || spatial.Intersects(k.Geometry, box))),
 			f.Intersects != nil && !(intersectsBound.Intersects(k.Bound) && spatial.Intersects(k.Geometry, f.Intersects)):
 			continue
 		}
-		out = append(out, cloneKelurahan(k))
+		out = append(out, clone(k))
 	}
 	return out, nil
 }
@@ -180,3 +202,8 @@ func (d *data) kelurahanAt(p orb.Point) int {
 	})
 	return int(best)
 }
+
+// within reports whether bound b lies inside box: a polygon with that
+// bound then meets the box, with no look at its vertices (a national
+// low-zoom tile meets tens of thousands of kelurahan).
+func within(b, box orb.Bound) bool { return box.Contains(b.Min) && box.Contains(b.Max) }

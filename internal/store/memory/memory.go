@@ -74,6 +74,9 @@ type data struct {
 
 	kelurahans []domain.Kelurahan
 	kelByCode  map[string]int
+	// minZoom holds the generalise.MinZoom of every area by layer and
+	// code, computed at load (areas never change after it).
+	minZoom map[string]map[string]int
 	// kelIndex holds the bounds of kelurahan polygons, value = index into
 	// kelurahans. An R-tree rather than orb/quadtree because quadtree only
 	// indexes points, and both kelurahan and projects are extents.
@@ -163,6 +166,10 @@ func newData(kecamatans []domain.Kecamatan, kelurahans []domain.Kelurahan, forum
 
 	d.kecByCode = indexBy(d.kecamatans, func(k domain.Kecamatan) string { return k.Code })
 	d.kelByCode = indexBy(d.kelurahans, func(k domain.Kelurahan) string { return k.Code })
+	d.minZoom = map[string]map[string]int{
+		"kecamatan": minZooms(d.kecamatans, func(k domain.Kecamatan) (string, orb.Bound, orb.Geometry) { return k.Code, k.Bound, k.Geometry }),
+		"kelurahan": minZooms(d.kelurahans, func(k domain.Kelurahan) (string, orb.Bound, orb.Geometry) { return k.Code, k.Bound, k.Geometry }),
+	}
 	d.setForums(forums)
 	d.setActivities(activities)
 

@@ -76,13 +76,14 @@ func boundarySteps() []seedStep {
 			st.merge = kecamatanMerge
 			steps = append(steps, st)
 		case "kelurahan":
-			st.merge = `INSERT INTO kelurahan AS t (code, name, kecamatan_code, geom, centroid, area_sq_m)
-			SELECT code, name, kecamatan_code, ST_GeomFromWKB(geom, 4326), ST_GeomFromWKB(centroid, 4326), area_sq_m
+			st.merge = `INSERT INTO kelurahan AS t (code, name, kecamatan_code, geom, centroid, area_sq_m, min_zoom)
+			SELECT code, name, kecamatan_code, ST_GeomFromWKB(geom, 4326), ST_GeomFromWKB(centroid, 4326), area_sq_m, min_zoom
 			FROM seed_kelurahan
 			ON CONFLICT (code) DO UPDATE SET name = EXCLUDED.name, kecamatan_code = EXCLUDED.kecamatan_code,
-				geom = EXCLUDED.geom, centroid = EXCLUDED.centroid, area_sq_m = EXCLUDED.area_sq_m
-			WHERE (t.name, t.kecamatan_code, t.geom, t.centroid, t.area_sq_m)
-				IS DISTINCT FROM (EXCLUDED.name, EXCLUDED.kecamatan_code, EXCLUDED.geom, EXCLUDED.centroid, EXCLUDED.area_sq_m)`
+				geom = EXCLUDED.geom, centroid = EXCLUDED.centroid, area_sq_m = EXCLUDED.area_sq_m, min_zoom = EXCLUDED.min_zoom
+			WHERE (t.name, t.kecamatan_code, t.geom, t.centroid, t.area_sq_m, t.min_zoom)
+				IS DISTINCT FROM (EXCLUDED.name, EXCLUDED.kecamatan_code, EXCLUDED.geom, EXCLUDED.centroid, EXCLUDED.area_sq_m,
+					EXCLUDED.min_zoom)`
 			steps = append(steps, st)
 		}
 	}

@@ -66,7 +66,7 @@ func TestMigrateUpDownUp(t *testing.T) {
 	}
 
 	// down rolls back one migration at a time: first the kelurahan extent
-	// (00010), then the generalised bands (00008), then the provinsi and kabupaten/kota (00007), then the kelurahan neighbours (00006), then the change feed (00005), then the planar
+	// (00010), then the min zooms (00009), then the generalised bands (00008), then the provinsi and kabupaten/kota (00007), then the kelurahan neighbours (00006), then the change feed (00005), then the planar
 	// copy of projects (00004), then the tokens and the audit trail
 	// (00003), then the program tables; the areas stay.
 	if err := postgis.Migrate(ctx, db, postgis.MigrateDown); err != nil {
@@ -76,6 +76,14 @@ func TestMigrateUpDownUp(t *testing.T) {
 	if err := db.QueryRow(`SELECT count(*) FROM information_schema.tables
 		WHERE table_schema = 'public' AND table_name = 'kelurahan_extent'`).Scan(&extentTables); err != nil || extentTables != 0 {
 		t.Errorf("after one down: kelurahan_extent is still there (%v)", err)
+	}
+	if err := postgis.Migrate(ctx, db, postgis.MigrateDown); err != nil {
+		t.Fatal(err)
+	}
+	var minZoomColumns int
+	if err := db.QueryRow(`SELECT count(*) FROM information_schema.columns
+		WHERE table_schema = 'public' AND column_name = 'min_zoom'`).Scan(&minZoomColumns); err != nil || minZoomColumns != 0 {
+		t.Errorf("after one down: %d min_zoom columns left (%v)", minZoomColumns, err)
 	}
 	if err := postgis.Migrate(ctx, db, postgis.MigrateDown); err != nil {
 		t.Fatal(err)
@@ -557,4 +565,3 @@ func TestKelurahanExtent(t *testing.T) {
 		t.Errorf("after an update: kelurahan_extent %+v, the vertices %+v", got, after)
 	}
 }
-

@@ -10,6 +10,7 @@ import (
 	"github.com/paulmach/orb/encoding/wkb"
 
 	"github.com/serasi/serasi/internal/dataset"
+	"github.com/serasi/serasi/internal/generalise"
 )
 
 // Seed loads ds into a migrated database, in one transaction. It is
@@ -142,23 +143,33 @@ func optString(s string) any {
 // embedded ones are Baubau's, partly derived (Sulawesi Tenggara is only its
 // part in Baubau), and must not overwrite boundaries imported before.
 const (
-	provinsiMerge = `INSERT INTO provinsi AS t (code, name, geom, area_sq_m, derived)
-			SELECT code, name, ST_GeomFromWKB(geom, 4326), area_sq_m, derived FROM seed_provinsi
+	provinsiMerge = `INSERT INTO provinsi AS t (code, name, geom, area_sq_m, derived, min_zoom)
+			SELECT code, name, ST_GeomFromWKB(geom, 4326), area_sq_m, derived, min_zoom FROM seed_provinsi
 			ON CONFLICT (code) DO UPDATE SET name = EXCLUDED.name, geom = EXCLUDED.geom,
-				area_sq_m = EXCLUDED.area_sq_m, derived = EXCLUDED.derived
-			WHERE (t.name, t.geom, t.area_sq_m, t.derived) IS DISTINCT FROM
-				(EXCLUDED.name, EXCLUDED.geom, EXCLUDED.area_sq_m, EXCLUDED.derived)`
-	kabupatenKotaMerge = `INSERT INTO kabupaten_kota AS t (code, name, provinsi_code, geom, area_sq_m, derived)
-			SELECT code, name, provinsi_code, ST_GeomFromWKB(geom, 4326), area_sq_m, derived FROM seed_kabupaten_kota
+				area_sq_m = EXCLUDED.area_sq_m, derived = EXCLUDED.derived, min_zoom = EXCLUDED.min_zoom
+			WHERE (t.name, t.geom, t.area_sq_m, t.derived, t.min_zoom) IS DISTINCT FROM
+				(EXCLUDED.name, EXCLUDED.geom, EXCLUDED.area_sq_m, EXCLUDED.derived, EXCLUDED.min_zoom)`
+	kabupatenKotaMerge = `INSERT INTO kabupaten_kota AS t (code, name, provinsi_code, geom, area_sq_m, derived, min_zoom)
+			SELECT code, name, provinsi_code, ST_GeomFromWKB(geom, 4326), area_sq_m, derived, min_zoom FROM seed_kabupaten_kota
 			ON CONFLICT (code) DO UPDATE SET name = EXCLUDED.name, provinsi_code = EXCLUDED.provinsi_code,
-				geom = EXCLUDED.geom, area_sq_m = EXCLUDED.area_sq_m, derived = EXCLUDED.derived
-			WHERE (t.name, t.provinsi_code, t.geom, t.area_sq_m, t.derived) IS DISTINCT FROM
-				(EXCLUDED.name, EXCLUDED.provinsi_code, EXCLUDED.geom, EXCLUDED.area_sq_m, EXCLUDED.derived)`
-	kecamatanMerge = `INSERT INTO kecamatan AS t (code, name, geom, area_sq_m)
-			SELECT code, name, ST_GeomFromWKB(geom, 4326), area_sq_m FROM seed_kecamatan
-			ON CONFLICT (code) DO UPDATE SET name = EXCLUDED.name, geom = EXCLUDED.geom, area_sq_m = EXCLUDED.area_sq_m
-			WHERE (t.name, t.geom, t.area_sq_m) IS DISTINCT FROM (EXCLUDED.name, EXCLUDED.geom, EXCLUDED.area_sq_m)`
+				geom = EXCLUDED.geom, area_sq_m = EXCLUDED.area_sq_m, derived = EXCLUDED.derived, min_zoom = EXCLUDED.min_zoom
+			WHERE (t.name, t.provinsi_code, t.geom, t.area_sq_m, t.derived, t.min_zoom) IS DISTINCT FROM
+				(EXCLUDED.name, EXCLUDED.provinsi_code, EXCLUDED.geom, EXCLUDED.area_sq_m, EXCLUDED.derived, EXCLUDED.min_zoom)`
+	kecamatanMerge = `INSERT INTO kecamatan AS t (code, name, geom, area_sq_m, min_zoom)
+			SELECT code, name, ST_GeomFromWKB(geom, 4326), area_sq_m, min_zoom FROM seed_kecamatan
+			ON CONFLICT (code) DO UPDATE SET name = EXCLUDED.name, geom = EXCLUDED.geom, area_sq_m = EXCLUDED.area_sq_m,
+				min_zoom = EXCLUDED.min_zoom
+			WHERE (t.name, t.geom, t.area_sq_m, t.min_zoom) IS DISTINCT FROM
+				(EXCLUDED.name, EXCLUDED.geom, EXCLUDED.area_sq_m, EXCLUDED.min_zoom)`
+	// seedMinZoom is the seed's conflict clause for the areas above the
+	// kelurahan: it writes only the min zoom (migration 00009) of a row
+	// that still has the seeded geometry, of which it is a function.
+	seedMinZoom = ` ON CONFLICT (code) DO UPDATE SET min_zoom = EXCLUDED.min_zoom
+			WHERE t.min_zoom IS DISTINCT FROM EXCLUDED.min_zoom AND t.geom = EXCLUDED.geom`
 )
+
+// minZoom is the column min_zoom of an area (migration 00009).
+func minZoom(g orb.Geometry) int { return generalise.MinZoom(g.Bound()) }
 
 // The steps run in foreign-key order. Each merge updates a row only when
 // something differs (IS DISTINCT FROM on the whole record; geometry equality
@@ -166,7 +177,7 @@ const (
 var seedSteps = []seedStep{
 	{
 		table:   "provinsi",
-		staging: "code text, name text, geom bytea, area_sq_m double precision, derived boolean",
+		staging: "code text, name text, geom bytea, area_sq_m double precision, derived boolean, min_zoom smallint",
 		rows: func(ds *dataset.Dataset) ([][]any, error) {
 			out := make([][]any, len(ds.Provinsis))
 			for i, p := range ds.Provinsis {
@@ -174,17 +185,16 @@ var seedSteps = []seedStep{
 				if err != nil {
 					return nil, fmt.Errorf("%s: %w", p.Code, err)
 				}
-				out[i] = []any{p.Code, p.Name, g, p.AreaSqM, p.Derived}
+				out[i] = []any{p.Code, p.Name, g, p.AreaSqM, p.Derived, minZoom(p.Geometry)}
 			}
 			return out, nil
 		},
-		merge: `INSERT INTO provinsi AS t (code, name, geom, area_sq_m, derived)
-			SELECT code, name, ST_GeomFromWKB(geom, 4326), area_sq_m, derived FROM seed_provinsi
-			ON CONFLICT (code) DO NOTHING`,
+		merge: `INSERT INTO provinsi AS t (code, name, geom, area_sq_m, derived, min_zoom)
+			SELECT code, name, ST_GeomFromWKB(geom, 4326), area_sq_m, derived, min_zoom FROM seed_provinsi` + seedMinZoom,
 	},
 	{
 		table:   "kabupaten_kota",
-		staging: "code text, name text, provinsi_code text, geom bytea, area_sq_m double precision, derived boolean",
+		staging: "code text, name text, provinsi_code text, geom bytea, area_sq_m double precision, derived boolean, min_zoom smallint",
 		rows: func(ds *dataset.Dataset) ([][]any, error) {
 			out := make([][]any, len(ds.KabupatenKotas))
 			for i, k := range ds.KabupatenKotas {
@@ -192,17 +202,16 @@ var seedSteps = []seedStep{
 				if err != nil {
 					return nil, fmt.Errorf("%s: %w", k.Code, err)
 				}
-				out[i] = []any{k.Code, k.Name, k.ProvinsiCode, g, k.AreaSqM, k.Derived}
+				out[i] = []any{k.Code, k.Name, k.ProvinsiCode, g, k.AreaSqM, k.Derived, minZoom(k.Geometry)}
 			}
 			return out, nil
 		},
-		merge: `INSERT INTO kabupaten_kota AS t (code, name, provinsi_code, geom, area_sq_m, derived)
-			SELECT code, name, provinsi_code, ST_GeomFromWKB(geom, 4326), area_sq_m, derived FROM seed_kabupaten_kota
-			ON CONFLICT (code) DO NOTHING`,
+		merge: `INSERT INTO kabupaten_kota AS t (code, name, provinsi_code, geom, area_sq_m, derived, min_zoom)
+			SELECT code, name, provinsi_code, ST_GeomFromWKB(geom, 4326), area_sq_m, derived, min_zoom FROM seed_kabupaten_kota` + seedMinZoom,
 	},
 	{
 		table:   "kecamatan",
-		staging: "code text, name text, geom bytea, area_sq_m double precision",
+		staging: "code text, name text, geom bytea, area_sq_m double precision, min_zoom smallint",
 		rows: func(ds *dataset.Dataset) ([][]any, error) {
 			out := make([][]any, len(ds.Kecamatans))
 			for i, k := range ds.Kecamatans {
@@ -210,17 +219,16 @@ var seedSteps = []seedStep{
 				if err != nil {
 					return nil, fmt.Errorf("%s: %w", k.Code, err)
 				}
-				out[i] = []any{k.Code, k.Name, g, k.AreaSqM}
+				out[i] = []any{k.Code, k.Name, g, k.AreaSqM, minZoom(k.Geometry)}
 			}
 			return out, nil
 		},
-		merge: `INSERT INTO kecamatan AS t (code, name, geom, area_sq_m)
-			SELECT code, name, ST_GeomFromWKB(geom, 4326), area_sq_m FROM seed_kecamatan
-			ON CONFLICT (code) DO NOTHING`,
+		merge: `INSERT INTO kecamatan AS t (code, name, geom, area_sq_m, min_zoom)
+			SELECT code, name, ST_GeomFromWKB(geom, 4326), area_sq_m, min_zoom FROM seed_kecamatan` + seedMinZoom,
 	},
 	{
 		table:   "kelurahan",
-		staging: "code text, name text, kecamatan_code text, geom bytea, centroid bytea, area_sq_m double precision, conflict_prone boolean",
+		staging: "code text, name text, kecamatan_code text, geom bytea, centroid bytea, area_sq_m double precision, conflict_prone boolean, min_zoom smallint",
 		rows: func(ds *dataset.Dataset) ([][]any, error) {
 			out := make([][]any, len(ds.Kelurahans))
 			for i, k := range ds.Kelurahans {
@@ -232,19 +240,19 @@ var seedSteps = []seedStep{
 				if err != nil {
 					return nil, fmt.Errorf("%s: %w", k.Code, err)
 				}
-				out[i] = []any{k.Code, k.Name, k.KecamatanCode, g, c, k.AreaSqM, k.ConflictProne}
+				out[i] = []any{k.Code, k.Name, k.KecamatanCode, g, c, k.AreaSqM, k.ConflictProne, minZoom(k.Geometry)}
 			}
 			return out, nil
 		},
-		merge: `INSERT INTO kelurahan AS t (code, name, kecamatan_code, geom, centroid, area_sq_m, conflict_prone)
-			SELECT code, name, kecamatan_code, ST_GeomFromWKB(geom, 4326), ST_GeomFromWKB(centroid, 4326), area_sq_m, conflict_prone
+		merge: `INSERT INTO kelurahan AS t (code, name, kecamatan_code, geom, centroid, area_sq_m, conflict_prone, min_zoom)
+			SELECT code, name, kecamatan_code, ST_GeomFromWKB(geom, 4326), ST_GeomFromWKB(centroid, 4326), area_sq_m, conflict_prone, min_zoom
 			FROM seed_kelurahan
 			ON CONFLICT (code) DO UPDATE SET name = EXCLUDED.name, kecamatan_code = EXCLUDED.kecamatan_code,
 				geom = EXCLUDED.geom, centroid = EXCLUDED.centroid, area_sq_m = EXCLUDED.area_sq_m,
-				conflict_prone = EXCLUDED.conflict_prone
-			WHERE (t.name, t.kecamatan_code, t.geom, t.centroid, t.area_sq_m, t.conflict_prone)
+				conflict_prone = EXCLUDED.conflict_prone, min_zoom = EXCLUDED.min_zoom
+			WHERE (t.name, t.kecamatan_code, t.geom, t.centroid, t.area_sq_m, t.conflict_prone, t.min_zoom)
 				IS DISTINCT FROM (EXCLUDED.name, EXCLUDED.kecamatan_code, EXCLUDED.geom, EXCLUDED.centroid,
-					EXCLUDED.area_sq_m, EXCLUDED.conflict_prone)`,
+					EXCLUDED.area_sq_m, EXCLUDED.conflict_prone, EXCLUDED.min_zoom)`,
 	},
 	{
 		table:   "forum",

@@ -89,10 +89,38 @@ func areaGeom(column string) string {
 		t.env, $8::integer, $9::integer, true) AS geom`
 }
 
+// bandAreaGeom is areaGeom for the area layers, which never lose an area
+// the rule selects (min zoom and the bbox of the original, see
+// tiles.Encode): where ST_AsMVTGeom clips or collapses the drawn geometry
+// to nothing, the area is drawn as the Go encoder's dot, a square of one
+// tile unit at the centre of its bound, moved into the buffered tile.
+func bandAreaGeom(column string) string {
+	g := `ST_Transform(` + column + `, 3857)`
+	return `coalesce(ST_AsMVTGeom(ST_Simplify(ST_ClipByBox2D(` + g + `, t.clip), t.tol, true),
+		t.env, $8::integer, $9::integer, true),
+		(SELECT ST_MakePolygon(ST_MakeLine(ARRAY[ST_MakePoint(d.x, d.y), ST_MakePoint(d.x + 1, d.y),
+			ST_MakePoint(d.x + 1, d.y + 1), ST_MakePoint(d.x, d.y + 1), ST_MakePoint(d.x, d.y)]))
+		 FROM (SELECT floor(least(((ST_XMin(m.b) + ST_XMax(m.b)) / 2 - ST_XMin(t.env)) / (ST_XMax(t.env) - ST_XMin(t.env)) * $8::integer,
+		                    $8::integer + $9::integer - 1)) AS x0,
+		              floor(least((ST_YMax(t.env) - (ST_YMin(m.b) + ST_YMax(m.b)) / 2) / (ST_YMax(t.env) - ST_YMin(t.env)) * $8::integer,
+		                    $8::integer + $9::integer - 1)) AS y0
+		       FROM (SELECT ` + g + `::box2d AS b) m) c,
+		      LATERAL (SELECT greatest(c.x0, -$9::integer) AS x, greatest(c.y0, -$9::integer) AS y) d)) AS geom`
+}
+
 // bandGeom is the geometry an area of layer draws at the band bound at
 // $12: its generalised geometry (migration 00008), else the original.
 func bandGeom(layer, alias string) string {
 	return `coalesce((SELECT ab.geom FROM area_band ab WHERE ab.layer = '` + layer + `' AND ab.code = ` + alias + `.code AND ab.band = $12::smallint), ` + alias + `.geom)`
+}
+
+// meets is the store's bbox rule for an area: its polygon intersects the
+// box. An area whose bound lies inside the box meets it without a look at
+// its polygon, which ST_Intersects would read whole (a national low-zoom
+// tile meets tens of thousands of kelurahan; then only their bounds, in
+// the index and the geometry header, are read).
+func meets(column string) string {
+	return column + ` && t.box AND (` + column + ` @ t.box OR ST_Intersects(` + column + `, t.box))`
 }
 
 // pointGeom is a point in tile units.
@@ -112,28 +140,28 @@ func roundArea(column string) string {
 var tileLayers = map[string]tileLayer{
 	// A kecamatan meets the box when one of its kelurahan does, as
 	// layers.kecamatanLayer decides.
-	"kecamatan": {sql: `SELECT c.code AS kode, c.name AS nama, ` + roundArea("c.area_sq_m") + ` AS "areaSqM", ` + areaGeom(bandGeom("kecamatan", "c")) + `
+	"kecamatan": {sql: `SELECT c.code AS kode, c.name AS nama, ` + roundArea("c.area_sq_m") + ` AS "areaSqM", ` + bandAreaGeom(bandGeom("kecamatan", "c")) + `
 		FROM kecamatan c, t
-		WHERE EXISTS (SELECT 1 FROM kelurahan k
-		              WHERE k.kecamatan_code = c.code AND k.geom && t.box AND ST_Intersects(k.geom, t.box))
+		WHERE c.min_zoom <= $1 AND EXISTS (SELECT 1 FROM kelurahan k
+		              WHERE k.kecamatan_code = c.code AND ` + meets("k.geom") + `)
 		ORDER BY c.code`, banded: true},
 
 	"kelurahan": {sql: `SELECT k.code AS kode, k.name AS nama, k.kecamatan_code AS "kecamatanCode",
-			` + roundArea("k.area_sq_m") + ` AS "areaSqM", k.conflict_prone AS "conflictProne", ` + areaGeom(bandGeom("kelurahan", "k")) + `
+			` + roundArea("k.area_sq_m") + ` AS "areaSqM", k.conflict_prone AS "conflictProne", ` + bandAreaGeom(bandGeom("kelurahan", "k")) + `
 		FROM kelurahan k, t
-		WHERE k.geom && t.box AND ST_Intersects(k.geom, t.box)
+		WHERE k.min_zoom <= $1 AND ` + meets("k.geom") + `
 		ORDER BY k.code`, banded: true},
 
 	"provinsi": {sql: `SELECT p.code AS kode, p.name AS nama, ` + roundArea("p.area_sq_m") + ` AS "areaSqM", p.derived,
-			` + areaGeom(bandGeom("provinsi", "p")) + `
+			` + bandAreaGeom(bandGeom("provinsi", "p")) + `
 		FROM provinsi p, t
-		WHERE p.geom && t.box AND ST_Intersects(p.geom, t.box)
+		WHERE p.min_zoom <= $1 AND ` + meets("p.geom") + `
 		ORDER BY p.code`, banded: true},
 
 	"kabupaten_kota": {sql: `SELECT b.code AS kode, b.name AS nama, b.provinsi_code AS "provinsiCode", b.kind,
-			` + roundArea("b.area_sq_m") + ` AS "areaSqM", b.derived, ` + areaGeom(bandGeom("kabupaten_kota", "b")) + `
+			` + roundArea("b.area_sq_m") + ` AS "areaSqM", b.derived, ` + bandAreaGeom(bandGeom("kabupaten_kota", "b")) + `
 		FROM kabupaten_kota b, t
-		WHERE b.geom && t.box AND ST_Intersects(b.geom, t.box)
+		WHERE b.min_zoom <= $1 AND ` + meets("b.geom") + `
 		ORDER BY b.code`, banded: true},
 
 	"forums": {sql: `SELECT fo.id, fo.name, fo.status, ` + label(12, "fo.status") + ` AS "statusLabelId",
