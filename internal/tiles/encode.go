@@ -122,11 +122,16 @@ func encodeTagged(ctx context.Context, l *layers.Layer, t maptile.Tile, feats []
 	var uniq []*layers.TileTag // the values in table order
 	fieldsLen := 0
 	raw := true
+	n := 0
+	for _, o := range own {
+		n += 2 * len(o)
+	}
+	all := make([]uint32, 0, n) // every feature's tags, one backing array
 	for i, f := range layer.Features {
 		if i%encodeChunk == 0 && ctx.Err() != nil {
 			return nil, ctx.Err()
 		}
-		ts := make([]uint32, 0, 2*len(own[i]))
+		ts := all[len(all) : len(all) : len(all)+2*len(own[i])]
 		for k := range own[i] {
 			tag := &own[i][k]
 			ki, ok := keys[tag.Key]
@@ -147,6 +152,7 @@ func encodeTagged(ctx context.Context, l *layers.Layer, t maptile.Tile, feats []
 			ts = append(ts, ki, vi)
 		}
 		f.Tags = ts
+		all = all[:len(all)+len(ts)]
 	}
 	if err := ctx.Err(); err != nil {
 		return nil, err
