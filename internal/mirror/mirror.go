@@ -472,6 +472,7 @@ func (m *Mirror) TileFeatures(l *layers.Layer, t maptile.Tile, box orb.Bound) ([
 	}
 	m.mu.RUnlock()
 	feats := make([]*geojson.Feature, len(picked))
+	backing := make([]geojson.Feature, len(picked))
 	tags := make([][]layers.TileTag, len(picked))
 	for i, it := range picked {
 		g := it.geom
@@ -480,7 +481,13 @@ func (m *Mirror) TileFeatures(l *layers.Layer, t maptile.Tile, box orb.Bound) ([
 				g = bg
 			}
 		}
-		feats[i] = &geojson.Feature{Type: "Feature", Geometry: orb.Clone(g)}
+		// The encoder projects and clips in place; a point is a value, so
+		// only the others need their own copy.
+		if _, ok := g.(orb.Point); !ok {
+			g = orb.Clone(g)
+		}
+		backing[i] = geojson.Feature{Type: "Feature", Geometry: g}
+		feats[i] = &backing[i]
 		tags[i] = it.tags
 	}
 	return feats, tags, true
