@@ -9,6 +9,7 @@ import (
 	"encoding/binary"
 
 	"github.com/paulmach/orb"
+	"github.com/paulmach/orb/clip"
 	"github.com/paulmach/orb/encoding/mvt"
 	"github.com/paulmach/orb/encoding/mvt/vectortile"
 	"github.com/paulmach/orb/geojson"
@@ -79,9 +80,8 @@ func shape(ctx context.Context, l *layers.Layer, t maptile.Tile, feats []*geojso
 		}
 		chunk := &mvt.Layer{Extent: Extent, Features: feats[start:min(start+encodeChunk, len(feats))]}
 		chunk.ProjectToTile(t)
-		chunk.Clip(clipBound)
 		for _, f := range chunk.Features {
-			if g := tidy(dp, f.Geometry); g != nil {
+			if g := tidy(dp, clipped(f.Geometry)); g != nil {
 				f.Geometry = g
 				kept = append(kept, f)
 			}
@@ -229,12 +229,27 @@ func tileFeatures(l *layers.Layer, feats []*geojson.Feature) []*geojson.Feature 
 	return feats
 }
 
+// clipped is clip.Geometry(clipBound, g), as mvt.Layer.Clip clips, but a
+// point kept is the same interface value (no new one per point).
+func clipped(g orb.Geometry) orb.Geometry {
+	if p, ok := g.(orb.Point); ok {
+		if clipBound.Intersects(p.Bound()) {
+			return g
+		}
+		return nil
+	}
+	return clip.Geometry(clipBound, g)
+}
+
 // tidy simplifies g (in tile units) and makes polygons valid for MVT 2:
 // exterior rings of positive area in tile coordinates (y down), holes
 // negative, no degenerate rings. A polygon that simplification would
 // collapse keeps its unsimplified rings, so small kelurahan do not vanish
 // at low zoom; one with no area left in tile units is dropped.
 func tidy(dp *simplify.DouglasPeuckerSimplifier, g orb.Geometry) orb.Geometry {
+	if _, ok := g.(orb.Point); ok {
+		return g // as dp.Simplify gives it, without a new interface value
+	}
 	switch g := g.(type) {
 	case orb.Polygon:
 		if p := tidyPolygon(dp, g); p != nil {
