@@ -115,18 +115,25 @@ func encodeTagged(ctx context.Context, l *layers.Layer, t maptile.Tile, feats []
 		return nil, err
 	}
 	layer := vt.Layers[0]
-	keys := map[string]uint32{}
-	values := make(map[uint32]uint32, len(kept))
-	// The values' fields, copied as they come when every one has its
-	// bytes ready (layers.TileTag.Field); else layer.Values.
-	var uniq []*layers.TileTag // the values in table order
-	fieldsLen := 0
-	raw := true
 	n := 0
 	for _, o := range own {
 		n += 2 * len(o)
 	}
 	all := make([]uint32, 0, n) // every feature's tags, one backing array
+	keys := map[string]uint32{}
+	// last is the previous feature's keys by position: features of a
+	// layer mostly carry the same keys, so most need no look-up.
+	type keyAt struct {
+		key string
+		i   uint32
+	}
+	var last []keyAt
+	values := make(map[uint32]uint32, n/2)
+	// The values' fields, copied as they come when every one has its
+	// bytes ready (layers.TileTag.Field); else layer.Values.
+	var uniq []*layers.TileTag // the values in table order
+	fieldsLen := 0
+	raw := true
 	for i, f := range layer.Features {
 		if i%encodeChunk == 0 && ctx.Err() != nil {
 			return nil, ctx.Err()
@@ -134,11 +141,21 @@ func encodeTagged(ctx context.Context, l *layers.Layer, t maptile.Tile, feats []
 		ts := all[len(all) : len(all) : len(all)+2*len(own[i])]
 		for k := range own[i] {
 			tag := &own[i][k]
-			ki, ok := keys[tag.Key]
-			if !ok {
-				ki = uint32(len(layer.Keys))
-				keys[tag.Key] = ki
-				layer.Keys = append(layer.Keys, tag.Key)
+			var ki uint32
+			if k < len(last) && last[k].key == tag.Key {
+				ki = last[k].i
+			} else {
+				var ok bool
+				if ki, ok = keys[tag.Key]; !ok {
+					ki = uint32(len(layer.Keys))
+					keys[tag.Key] = ki
+					layer.Keys = append(layer.Keys, tag.Key)
+				}
+				if k < len(last) {
+					last[k] = keyAt{tag.Key, ki}
+				} else {
+					last = append(last, keyAt{tag.Key, ki})
+				}
 			}
 			vi, ok := values[tag.ID]
 			if !ok {
