@@ -128,7 +128,7 @@ func encodeTagged(ctx context.Context, l *layers.Layer, t maptile.Tile, feats []
 		i   uint32
 	}
 	var last []keyAt
-	values := make(map[uint32]uint32, n/2)
+	values := make(map[uint32]uint32, len(kept))
 	// The values' fields, copied as they come when every one has its
 	// bytes ready (layers.TileTag.Field); else layer.Values.
 	var uniq []*layers.TileTag // the values in table order
