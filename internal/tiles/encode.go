@@ -7,6 +7,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/binary"
+	"slices"
 
 	"github.com/paulmach/orb"
 	"github.com/paulmach/orb/clip"
@@ -98,17 +99,22 @@ func shape(ctx context.Context, l *layers.Layer, t maptile.Tile, feats []*geojso
 // in internal/mirror), at a fraction of the cost of hashing every value
 // of every feature (BenchmarkCopyTile).
 func encodeTagged(ctx context.Context, l *layers.Layer, t maptile.Tile, feats []*geojson.Feature, tags [][]layers.TileTag) ([]byte, error) {
-	for i, f := range feats {
-		f.ID = i // which tags are whose, through clipping
-	}
+	// Which tags are whose, through clipping: shape keeps the features it
+	// keeps in their order.
+	orig := slices.Clone(feats)
 	kept, err := shape(ctx, l, t, feats)
 	if err != nil {
 		return nil, err
 	}
 	own := make([][]layers.TileTag, len(kept))
+	j := 0
 	for i, f := range kept {
-		own[i] = tags[f.ID.(int)]
-		f.ID = nil
+		for orig[j] != f {
+			j++
+		}
+		own[i] = tags[j]
+		f.ID = nil // MVT ids are not the copy's; the id is a property
+		j++
 	}
 	vt, err := mvt.MarshalToVectorTile(mvt.Layers{{Name: l.Name, Version: 2, Extent: Extent, Features: kept}})
 	if err != nil {
