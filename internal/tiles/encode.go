@@ -113,7 +113,7 @@ func encodeTagged(ctx context.Context, l *layers.Layer, t maptile.Tile, feats []
 			j++
 		}
 		own[i] = tags[j]
-		f.ID = nil // MVT ids are not the copy's; the id is a property
+		f.ID = nil // the id is a property (Layer.IDProperty), not the MVT id
 		j++
 	}
 	vt, err := mvt.MarshalToVectorTile(mvt.Layers{{Name: l.Name, Version: 2, Extent: Extent, Features: kept}})
