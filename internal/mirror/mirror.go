@@ -276,7 +276,51 @@ func (it *item) meets(box orb.Bound, poly orb.Polygon) bool {
 	if box.Contains(it.bound.Min) && box.Contains(it.bound.Max) {
 		return true
 	}
+	// A vertex in the box is a point they share; only a geometry with
+	// none there needs the full test.
+	if vertexIn(it.geom, box) {
+		return true
+	}
 	return spatial.Intersects(it.geom, poly)
+}
+
+// vertexIn says whether a vertex of g lies in box (edges included).
+func vertexIn(g orb.Geometry, box orb.Bound) bool {
+	in := func(ps []orb.Point) bool {
+		for _, p := range ps {
+			if box.Contains(p) {
+				return true
+			}
+		}
+		return false
+	}
+	switch g := g.(type) {
+	case orb.MultiPoint:
+		return in(g)
+	case orb.LineString:
+		return in(g)
+	case orb.MultiLineString:
+		for _, ls := range g {
+			if in(ls) {
+				return true
+			}
+		}
+	case orb.Polygon:
+		for _, r := range g {
+			if in(r) {
+				return true
+			}
+		}
+	case orb.MultiPolygon:
+		for _, p := range g {
+			for _, r := range p {
+				if in(r) {
+					return true
+				}
+			}
+		}
+	}
+	return false
 }
 
 // feature is the GeoJSON feature of it, the caller's to change (the
@@ -479,6 +523,7 @@ func (m *Mirror) TileFeatures(l *layers.Layer, t maptile.Tile, box orb.Bound) ([
 	}
 	m.mu.RUnlock()
 	feats := make([]*geojson.Feature, len(picked))
+	backing := make([]geojson.Feature, len(picked))
 	tags := make([][]layers.TileTag, len(picked))
 	for i, it := range picked {
 		g := it.geom
@@ -487,7 +532,13 @@ func (m *Mirror) TileFeatures(l *layers.Layer, t maptile.Tile, box orb.Bound) ([
 				g = bg
 			}
 		}
-		feats[i] = &geojson.Feature{Type: "Feature", Geometry: orb.Clone(g)}
+		// The encoder projects and clips in place; a point is a value, so
+		// only the others need their own copy.
+		if _, ok := g.(orb.Point); !ok {
+			g = orb.Clone(g)
+		}
+		backing[i] = geojson.Feature{Type: "Feature", Geometry: g}
+		feats[i] = &backing[i]
 		tags[i] = it.tags
 	}
 	return feats, tags, true

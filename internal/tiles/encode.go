@@ -8,6 +8,7 @@ import (
 	"context"
 	"encoding/binary"
 	"math"
+	"slices"
 
 	"github.com/paulmach/orb"
 	"github.com/paulmach/orb/clip"
@@ -94,7 +95,7 @@ func shape(ctx context.Context, l *layers.Layer, t maptile.Tile, feats []*geojso
 			if l.Generalised {
 				b = f.Geometry.Bound()
 			}
-			g := clip.Geometry(clipBound, f.Geometry)
+			g := clipped(f.Geometry)
 			if g != nil {
 				g = tidy(dp, g)
 			}
@@ -130,24 +131,41 @@ func dot(b orb.Bound) orb.Polygon {
 // in internal/mirror), at a fraction of the cost of hashing every value
 // of every feature (BenchmarkCopyTile).
 func encodeTagged(ctx context.Context, l *layers.Layer, t maptile.Tile, feats []*geojson.Feature, tags [][]layers.TileTag) ([]byte, error) {
-	for i, f := range feats {
-		f.ID = i // which tags are whose, through clipping
-	}
+	// Which tags are whose, through clipping: shape keeps the features it
+	// keeps in their order.
+	orig := slices.Clone(feats)
 	kept, err := shape(ctx, l, t, feats)
 	if err != nil {
 		return nil, err
 	}
 	own := make([][]layers.TileTag, len(kept))
+	j := 0
 	for i, f := range kept {
-		own[i] = tags[f.ID.(int)]
-		f.ID = nil
+		for orig[j] != f {
+			j++
+		}
+		own[i] = tags[j]
+		f.ID = nil // the id is a property (Layer.IDProperty), not the MVT id
+		j++
 	}
 	vt, err := mvt.MarshalToVectorTile(mvt.Layers{{Name: l.Name, Version: 2, Extent: Extent, Features: kept}})
 	if err != nil {
 		return nil, err
 	}
 	layer := vt.Layers[0]
+	n := 0
+	for _, o := range own {
+		n += 2 * len(o)
+	}
+	all := make([]uint32, 0, n) // every feature's tags, one backing array
 	keys := map[string]uint32{}
+	// last is the previous feature's keys by position: features of a
+	// layer mostly carry the same keys, so most need no look-up.
+	type keyAt struct {
+		key string
+		i   uint32
+	}
+	var last []keyAt
 	values := make(map[uint32]uint32, len(kept))
 	// The values' fields, copied as they come when every one has its
 	// bytes ready (layers.TileTag.Field); else layer.Values.
@@ -158,14 +176,24 @@ func encodeTagged(ctx context.Context, l *layers.Layer, t maptile.Tile, feats []
 		if i%encodeChunk == 0 && ctx.Err() != nil {
 			return nil, ctx.Err()
 		}
-		ts := make([]uint32, 0, 2*len(own[i]))
+		ts := all[len(all) : len(all) : len(all)+2*len(own[i])]
 		for k := range own[i] {
 			tag := &own[i][k]
-			ki, ok := keys[tag.Key]
-			if !ok {
-				ki = uint32(len(layer.Keys))
-				keys[tag.Key] = ki
-				layer.Keys = append(layer.Keys, tag.Key)
+			var ki uint32
+			if k < len(last) && last[k].key == tag.Key {
+				ki = last[k].i
+			} else {
+				var ok bool
+				if ki, ok = keys[tag.Key]; !ok {
+					ki = uint32(len(layer.Keys))
+					keys[tag.Key] = ki
+					layer.Keys = append(layer.Keys, tag.Key)
+				}
+				if k < len(last) {
+					last[k] = keyAt{tag.Key, ki}
+				} else {
+					last = append(last, keyAt{tag.Key, ki})
+				}
 			}
 			vi, ok := values[tag.ID]
 			if !ok {
@@ -179,6 +207,7 @@ func encodeTagged(ctx context.Context, l *layers.Layer, t maptile.Tile, feats []
 			ts = append(ts, ki, vi)
 		}
 		f.Tags = ts
+		all = all[:len(all)+len(ts)]
 	}
 	if err := ctx.Err(); err != nil {
 		return nil, err
@@ -255,12 +284,27 @@ func tileFeatures(l *layers.Layer, feats []*geojson.Feature) []*geojson.Feature 
 	return feats
 }
 
+// clipped is clip.Geometry(clipBound, g), as mvt.Layer.Clip clips, but a
+// point kept is the same interface value (no new one per point).
+func clipped(g orb.Geometry) orb.Geometry {
+	if p, ok := g.(orb.Point); ok {
+		if clipBound.Intersects(p.Bound()) {
+			return g
+		}
+		return nil
+	}
+	return clip.Geometry(clipBound, g)
+}
+
 // tidy simplifies g (in tile units) and makes polygons valid for MVT 2:
 // exterior rings of positive area in tile coordinates (y down), holes
 // negative, no degenerate rings. A polygon that simplification would
 // collapse keeps its unsimplified rings, so small kelurahan do not vanish
 // at low zoom; one with no area left in tile units is dropped.
 func tidy(dp *simplify.DouglasPeuckerSimplifier, g orb.Geometry) orb.Geometry {
+	if _, ok := g.(orb.Point); ok {
+		return g // as dp.Simplify gives it, without a new interface value
+	}
 	switch g := g.(type) {
 	case orb.Polygon:
 		if p := tidyPolygon(dp, g); p != nil {
