@@ -91,21 +91,7 @@ func BenchmarkKelurahanTilesNational(b *testing.B) {
 				continue // the same geometry
 			}
 			b.Run(fmt.Sprintf("z%d/%s", z, v.name), func(b *testing.B) {
-				b.ReportAllocs()
-				var size int
-				var times []time.Duration
-				for b.Loop() {
-					start := time.Now()
-					data, err := tiles.Encode(ctx, v.s, l, tile)
-					times = append(times, time.Since(start))
-					if err != nil {
-						b.Fatal(err)
-					}
-					size = len(data)
-				}
-				slices.Sort(times)
-				b.ReportMetric(float64(times[len(times)/2].Microseconds())/1000, "ms-p50/tile")
-				b.ReportMetric(float64(size)/1024, "KB/tile")
+				benchTile(b, func() ([]byte, error) { return tiles.Encode(ctx, v.s, l, tile) })
 			})
 		}
 	}
@@ -141,22 +127,28 @@ func BenchmarkKelurahanTilesNationalPostGIS(b *testing.B) {
 			s    store.Store
 		}{{"postgis", pg}, {"embedded", mem}} {
 			b.Run(fmt.Sprintf("z%d/%s", z, v.name), func(b *testing.B) {
-				b.ReportAllocs()
-				var size int
-				var times []time.Duration
-				for b.Loop() {
-					start := time.Now()
-					data, err := tiles.Render(ctx, v.s, l, tile)
-					times = append(times, time.Since(start))
-					if err != nil {
-						b.Fatal(err)
-					}
-					size = len(data)
-				}
-				slices.Sort(times)
-				b.ReportMetric(float64(times[len(times)/2].Microseconds())/1000, "ms-p50/tile")
-				b.ReportMetric(float64(size)/1024, "KB/tile")
+				benchTile(b, func() ([]byte, error) { return tiles.Render(ctx, v.s, l, tile) })
 			})
 		}
 	}
+}
+
+// benchTile runs render for b and reports the median time per tile and
+// the size of the last tile.
+func benchTile(b *testing.B, render func() ([]byte, error)) {
+	b.ReportAllocs()
+	var size int
+	var times []time.Duration
+	for b.Loop() {
+		start := time.Now()
+		data, err := render()
+		times = append(times, time.Since(start))
+		if err != nil {
+			b.Fatal(err)
+		}
+		size = len(data)
+	}
+	slices.Sort(times)
+	b.ReportMetric(float64(times[len(times)/2].Microseconds())/1000, "ms-p50/tile")
+	b.ReportMetric(float64(size)/1024, "KB/tile")
 }

@@ -375,11 +375,7 @@ const ChangesChannel = "serasi_changes"
 // The audit entry kept by AppendAudit ($8...$14) is inserted by the same
 // statement (a data-modifying CTE always runs); without one, $8 is NULL and
 // the CTE inserts nothing.
-const insertChanges = `WITH a AS (
-		INSERT INTO audit_log (at, token_id, actor_name, operation, record_type, record_id, before, after)
-		SELECT clock_timestamp(), NULLIF($9, ''), $10, $11, $12, $13, $14::jsonb, $15::jsonb WHERE $8
-		RETURNING id, at),
-	l AS MATERIALIZED (SELECT pg_advisory_xact_lock(7372617369)),
+const insertChanges = auditAndLock + `
 	ins AS (
 		INSERT INTO change_log (at, record_type, record_id, operation, version, old_bbox, new_bbox)
 		SELECT clock_timestamp(), u.rt, u.id, u.op, u.v, u.ob::float8[], u.nb::float8[]
@@ -393,17 +389,21 @@ const insertChanges = `WITH a AS (
 // appendChange is insertChanges for the one change of a single-record
 // write, with scalar parameters ($1...$6) instead of arrays, prepared
 // (txStmts): the statement of every single-record write.
-const appendChange = `WITH a AS (
-		INSERT INTO audit_log (at, token_id, actor_name, operation, record_type, record_id, before, after)
-		SELECT clock_timestamp(), NULLIF($9, ''), $10, $11, $12, $13, $14::jsonb, $15::jsonb WHERE $8
-		RETURNING id, at),
-	l AS MATERIALIZED (SELECT pg_advisory_xact_lock(7372617369)),
+const appendChange = auditAndLock + `
 	ins AS (
 		INSERT INTO change_log (at, record_type, record_id, operation, version, old_bbox, new_bbox)
 		SELECT clock_timestamp(), $1::text, $2::text, $3::text, $4::int, $5::float8[], $6::float8[] FROM l
 		RETURNING seq, at),
 	n AS MATERIALIZED (SELECT pg_notify($7, (SELECT seq FROM ins)::text))
 	SELECT ins.seq, ins.at, a.id AS audit_id, a.at AS audit_at FROM ins CROSS JOIN n LEFT JOIN a ON true`
+
+// auditAndLock begins both statements of the feed: the audit entry
+// ($8...$15) and the advisory lock, which the change_log insert waits for.
+const auditAndLock = `WITH a AS (
+		INSERT INTO audit_log (at, token_id, actor_name, operation, record_type, record_id, before, after)
+		SELECT clock_timestamp(), NULLIF($9, ''), $10, $11, $12, $13, $14::jsonb, $15::jsonb WHERE $8
+		RETURNING id, at),
+	l AS MATERIALIZED (SELECT pg_advisory_xact_lock(7372617369)),`
 
 // pruneEvery is how often a store drops changes past retention: a
 // DELETE per write would cost a round trip for nothing almost always.
